@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds Kapsel's consent banner (crate kapsel-consent) into <repo>/target/banner/ (or $KAPSEL_BANNER_DIR):
+#   kapsel.js       wasm-bindgen glue (--target web) with the bootstrap appended (consent-wasm/js/bootstrap.js)
+#   kapsel_bg.wasm  the banner, optimised with wasm-opt -Oz
+# Idempotent: installs what is missing (wasm32 target, wasm-bindgen-cli at the Cargo.lock version, npm binaryen
+# for wasm-opt under target/tools/) and rebuilds. Prints the gzip -9 size of what the browser downloads.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${KAPSEL_BANNER_DIR:-$repo/target/banner}"
+tools="$repo/target/tools"
+target_dir="${CARGO_TARGET_DIR:-$repo/target}"
+cd "$repo"
+
+say() { printf 'build-banner: %s\n' "$*" >&2; }
+
+# 1. The wasm target.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli at exactly the version Cargo.lock pins (the glue must match the library).
+want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ -z "$want" ]; then
+  say "no wasm-bindgen version in Cargo.lock; run 'cargo generate-lockfile' first"
+  exit 2
+fi
+have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (found '${have:-none}')"
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+# 3. wasm-opt from npm binaryen (Debian's binaryen 108 produces modules that fail at run time).
+wasm_opt="$tools/node_modules/.bin/wasm-opt"
+if [ ! -x "$wasm_opt" ]; then
+  say "installing npm binaryen into $tools"
+  mkdir -p "$tools"
+  npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132 >&2
+fi
+
+# 4. Build, bind, optimise.
+say "cargo build (profile wasm-release)"
+cargo build -p kapsel-consent --target wasm32-unknown-unknown --profile wasm-release
+wasm="$target_dir/wasm32-unknown-unknown/wasm-release/kapsel_consent.wasm"
+
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+wasm-bindgen --target web --out-name kapsel --no-typescript --out-dir "$stage" "$wasm"
+
+# The glue exports `__wbg_init` as its default; the bootstrap calls it. Fail loudly if that ever changes.
+if ! grep -q '^export default __wbg_init;' "$stage/kapsel.js"; then
+  say "wasm-bindgen glue no longer exports __wbg_init as default; update consent-wasm/js/bootstrap.js"
+  exit 2
+fi
+cat consent-wasm/js/bootstrap.js >>"$stage/kapsel.js"
+
+"$wasm_opt" -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-reference-types --enable-multivalue --enable-sign-ext \
+  --enable-mutable-globals --enable-nontrapping-float-to-int \
+  -o "$stage/kapsel_bg.opt.wasm" "$stage/kapsel_bg.wasm"
+
+mkdir -p "$out"
+cp "$stage/kapsel.js" "$out/kapsel.js"
+cp "$stage/kapsel_bg.opt.wasm" "$out/kapsel_bg.wasm"
+
+js_gz=$(gzip -9 -c "$out/kapsel.js" | wc -c)
+wasm_gz=$(gzip -9 -c "$out/kapsel_bg.wasm" | wc -c)
+say "wrote $out: kapsel.js $(wc -c <"$out/kapsel.js") B ($js_gz B gzip -9), kapsel_bg.wasm $(wc -c <"$out/kapsel_bg.wasm") B ($wasm_gz B gzip -9), total $((js_gz + wasm_gz)) B gzip -9"

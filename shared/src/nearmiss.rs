@@ -1,0 +1,161 @@
+//! Near misses: a declared name that is no real cookie but is close to one (`_utmz` for `__utmz`,
+//! `ASP.NET_session` for `ASP.NET_SessionId`, `Datr` for `datr`), with the likely intended name.
+//!
+//! Rules, in order of confidence: an alias the knowledge base records; the same name in another
+//! case; the same name with leading underscores added or removed; a truncation of a known name
+//! (at least six characters); a small edit distance (one edit for names of four to seven
+//! characters, two from eight on).
+
+use crate::knowledge::{KnowledgeBase, KnownCookie};
+
+/// Why a name looks like a misspelling of a known cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissKind {
+    /// The knowledge base records this exact misspelling.
+    KnownAlias,
+    /// Only the letter case differs.
+    Case,
+    /// Leading underscores differ.
+    Underscores,
+    /// The name is the start of a known name.
+    Truncated,
+    /// A letter or two differ.
+    Spelling,
+}
+
+/// A likely intended name for a declared name that matches no known cookie.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMiss<'a> {
+    /// The name as written.
+    pub written: String,
+    /// The name the writer most likely meant (the base entry's name or pattern).
+    pub intended: String,
+    /// Why.
+    pub kind: MissKind,
+    /// The entry meant.
+    pub entry: &'a KnownCookie,
+}
+
+/// The likely intended known cookie for `name`, when `name` itself is unknown to the base.
+pub fn suggest<'a>(base: &'a KnowledgeBase, name: &str) -> Option<NearMiss<'a>> {
+    let name = name.trim();
+    if name.is_empty() || base.lookup(name, None).is_some() {
+        return None;
+    }
+    let hit = |entry: &'a KnownCookie, kind| {
+        Some(NearMiss {
+            written: name.to_string(),
+            intended: entry.pattern.as_str().to_string(),
+            kind,
+            entry,
+        })
+    };
+    let cookies = base.cookies();
+    if let Some(e) = cookies.iter().find(|c| c.aliases.iter().any(|a| a == name)) {
+        return hit(e, MissKind::KnownAlias);
+    }
+    if let Some(e) = cookies.iter().find(|c| c.pattern.matches_ignore_case(name)) {
+        return hit(e, MissKind::Case);
+    }
+    let bare = name.trim_start_matches('_');
+    if let Some(e) = cookies.iter().find(|c| {
+        let known = c.pattern.as_str();
+        known.trim_start_matches('_') == bare && known != name && known.starts_with('_')
+            || (c.pattern.matches(&format!("_{name}")) || c.pattern.matches(&format!("__{name}")))
+                && !bare.is_empty()
+    }) {
+        return hit(e, MissKind::Underscores);
+    }
+    let lower = name.to_lowercase();
+    if name.chars().count() >= 6 {
+        if let Some(e) = cookies.iter().filter(|c| c.pattern.is_exact()).find(|c| {
+            let known = c.pattern.as_str().to_lowercase();
+            known.len() > lower.len() && known.starts_with(&lower)
+        }) {
+            return hit(e, MissKind::Truncated);
+        }
+    }
+    let len = name.chars().count();
+    let allowed = match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    };
+    if allowed == 0 {
+        return None;
+    }
+    cookies
+        .iter()
+        .filter(|c| c.pattern.is_exact())
+        .map(|c| (edit_distance(&lower, &c.pattern.as_str().to_lowercase()), c))
+        .filter(|(d, _)| *d <= allowed)
+        .min_by_key(|(d, c)| (*d, std::cmp::Reverse(c.pattern.as_str().len())))
+        .and_then(|(_, e)| hit(e, MissKind::Spelling))
+}
+
+/// Levenshtein distance between two strings, in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> KnowledgeBase {
+        KnowledgeBase::from_json(
+            r#"{"services":[{"id":"s","name":"S","vendor":"V","category":"statistics"}],
+               "cookies":[
+                 {"name":"__utmz","service":"s","category":"statistics"},
+                 {"name":"__utmc","service":"s","category":"statistics","aliases":["_utbc"]},
+                 {"name":"ASP.NET_SessionId","service":"s","category":"necessary"},
+                 {"name":"datr","service":"s","category":"marketing"},
+                 {"name":"_ga","service":"s","category":"statistics"},
+                 {"name":"PHPSESSID","service":"s","category":"necessary"}
+               ]}"#,
+            "t.json",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn finds_the_intended_name() {
+        let base = base();
+        let s = |n: &str| suggest(&base, n).map(|m| (m.intended, m.kind));
+        assert_eq!(s("_utmz"), Some(("__utmz".into(), MissKind::Underscores)));
+        assert_eq!(s("_utbc"), Some(("__utmc".into(), MissKind::KnownAlias)));
+        assert_eq!(
+            s("ASP.NET_session"),
+            Some(("ASP.NET_SessionId".into(), MissKind::Truncated))
+        );
+        assert_eq!(s("Datr"), Some(("datr".into(), MissKind::Case)));
+        assert_eq!(s("PHPSESSlD"), Some(("PHPSESSID".into(), MissKind::Spelling)));
+    }
+
+    #[test]
+    fn real_and_unrelated_names_are_not_near_misses() {
+        let base = base();
+        assert!(suggest(&base, "_ga").is_none());
+        assert!(suggest(&base, "frobnicate").is_none());
+        assert!(suggest(&base, "fr").is_none());
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("æøå", "æøa"), 1);
+    }
+}

@@ -1,0 +1,4 @@
+//! Helpers for Kapsel's end-to-end tests: a headless Chromium set up like an ordinary visitor's
+//! browser, pointed at the demo municipality and its stand-in trackers on 127.0.0.1.
+
+pub mod chrome;
