@@ -1,1 +1,73 @@
-//! placeholder
+//! Kapsel's consent banner: one script tag on a municipal page, nothing non-necessary before a choice.
+//!
+//! # How it fits together
+//!
+//! The page carries `<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json">`.
+//! `kapsel.js` is the wasm-bindgen `--target web` glue with a few lines of bootstrap appended
+//! (`js/bootstrap.js`): it finds its own tag, fetches the wasm and the resolved site declaration in
+//! parallel, and calls [`api::start`] with the parsed declaration (or `null` when it is missing or
+//! broken) and a `gtag`-style function that pushes `arguments` to `dataLayer`. It then routes every
+//! `click` on the document to [`api::on_click`] and publishes `window.kapsel`. Everything else is Rust.
+//!
+//! * [`config`] reads the declaration with `Reflect` (no serde: it would cost more wasm than the whole
+//!   banner). A declaration that does not hold together is treated as absent: fail closed.
+//! * [`record`] encodes and decodes the `kapsel_consent` cookie (`1~necessary.statistics~<unix
+//!   seconds>~<percent-encoded revision>~<FNV-1a check>`); anything that does not decode exactly counts
+//!   as no consent. [`cookies`] reads, writes and deletes cookies (every parent domain and path).
+//! * [`gate`] activates `type="text/plain" data-consent=…` scripts (a fresh `<script>`, `async=false`,
+//!   so they run in document order) and `data-consent` + `data-src` iframes, and puts a placeholder
+//!   (service, reason, allow button, the iframe's size) in front of every iframe still blocked.
+//! * [`signals`] speaks to the outside: Google Consent Mode v2 (`default` before any gated script,
+//!   `update` after every choice), the Meta pixel's `fbq('consent', …)`, Global Privacy Control.
+//! * [`banner`] builds the first layer, the settings layer (a switch per category, with the services
+//!   and cookies the declaration lists) and the persistent reopen control; [`texts`] holds the nb/nn/en
+//!   wording, [`style`] the CSS, adopted as a constructable stylesheet (no `<style>`, no inline style:
+//!   strict CSP is fine). Declaration texts go in with `textContent`, never as HTML.
+//! * [`dom`] is the hand-written browser binding: only what the banner calls, each import costs glue.
+//! * [`state`] holds the few globals (the declaration, the current choice); no borrow of them is kept
+//!   across a call into JS, so re-entrant calls from page scripts are safe.
+//!
+//! # A choice
+//!
+//! Saving a choice writes the cookie (lifetime from the declaration, 180 days by default), updates
+//! Consent Mode and the pixel, deletes the listed first-party cookies of every category not granted,
+//! and fires `kapsel:consent` on `document`. When a category that was active on this page is
+//! withdrawn, the page reloads so that scripts already running stop; otherwise newly allowed scripts
+//! and iframes start at once, without a reload. A new declaration revision or an expired consent asks
+//! again; a refusal is kept as long as a consent.
+//!
+//! # Size
+//!
+//! Everything the browser fetches for the banner must stay within 15 KB gzip. Hence `no_std` with
+//! `alloc`, a size-class allocator of a few dozen lines ([`heap`]), a panic handler that only traps
+//! (no `core::fmt` anywhere), no closures (the bootstrap wires events to exports), and few imports.
+//! The catalogue crate is not linked: it needs std. [`category`] and [`pattern`] are small
+//! equivalents of its `category` and `pattern` modules (same ids, same wildcard syntax).
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+pub mod api;
+pub mod banner;
+pub mod category;
+pub mod config;
+pub mod cookies;
+pub mod dom;
+pub mod gate;
+pub mod heap;
+pub mod pattern;
+pub mod record;
+pub mod signals;
+pub mod state;
+pub mod style;
+pub mod texts;
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[global_allocator]
+static ALLOCATOR: heap::Heap = heap::Heap;
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

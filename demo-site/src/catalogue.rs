@@ -1,23 +1,31 @@
 //! The catalogue crate's part in the demo: the resolved declaration served as `/kapsel.json` and
-//! the privacy statement's cookie table.
+//! the privacy statement's cookie table, both computed once at start-up from the same declaration
+//! the scanner diffs against.
 
 use std::path::Path;
 
+use kapsel_catalogue::render::{self, Format};
+use kapsel_catalogue::{Declaration, KnowledgeBase, Lang};
+
 use crate::DemoError;
+
+fn parse(path: &Path) -> Result<Declaration, DemoError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DemoError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Declaration::parse(&text, &path.display().to_string(), KnowledgeBase::builtin())
+        .map_err(|e| DemoError::Declaration(e.to_string()))
+}
 
 /// The declaration at `path` in resolved form (every service and cookie a full object).
 pub fn resolved_json(path: &Path) -> Result<Vec<u8>, DemoError> {
-    // TODO(catalogue): resolve with kapsel_catalogue::Declaration::resolve once it lands; until
-    // then the declaration is served as written.
-    std::fs::read(path).map_err(|source| DemoError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+    Ok(parse(path)?.to_json().into_bytes())
 }
 
 /// The declaration's cookie table as HTML, in `lang` (`nb`, `nn`, `en`).
 pub fn cookie_table(path: &Path, lang: &str) -> Result<String, DemoError> {
-    // TODO(catalogue): render with kapsel_catalogue::render once it lands.
-    let _ = (path, lang);
-    Ok("<p><em>TODO: cookie table from the declaration (catalogue renderer)</em></p>".into())
+    let lang = Lang::from_code(lang)
+        .ok_or_else(|| DemoError::Declaration(format!("unknown language {lang:?} in COOKIE_TABLE")))?;
+    Ok(render::table(&parse(path)?, lang, Format::Html))
 }

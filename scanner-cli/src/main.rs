@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 mod catalogue;
 mod diff;
 mod exit;
+mod knowledge;
 mod policy;
 mod scan;
 

@@ -30,6 +30,7 @@ pub mod extract;
 pub mod json;
 pub mod knowledge;
 pub mod nearmiss;
+pub mod ocd;
 pub mod pattern;
 pub mod render;
 pub mod retention;

@@ -1,0 +1,106 @@
+//! First-party cookies through `document.cookie`: read one, write the consent record, and delete
+//! by name on the current host and every parent domain, for every path the current URL could have
+//! set it on. (HttpOnly cookies are out of a script's reach; the server has to expire those.)
+
+use crate::dom;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The names of the cookies this page can see.
+pub fn names() -> Vec<String> {
+    dom::cookie()
+        .split(';')
+        .filter_map(|pair| {
+            let name = pair.split('=').next().unwrap_or("").trim();
+            (!name.is_empty()).then(|| String::from(name))
+        })
+        .collect()
+}
+
+/// The value of a cookie, if set.
+pub fn get(name: &str) -> Option<String> {
+    dom::cookie().split(';').find_map(|pair| {
+        let (n, v) = pair.split_once('=')?;
+        (n.trim() == name).then(|| String::from(v.trim()))
+    })
+}
+
+/// Sets a first-party cookie for the whole site (`path=/`, `SameSite=Lax`, `Secure` on HTTPS).
+pub fn set(name: &str, value: &str, max_age_seconds: u64) {
+    let mut c = String::from(name);
+    c.push('=');
+    c.push_str(value);
+    c.push_str(";path=/;SameSite=Lax;max-age=");
+    crate::record::push_decimal(&mut c, max_age_seconds);
+    if dom::secure() {
+        c.push_str(";Secure");
+    }
+    dom::set_cookie(&c);
+}
+
+/// The domains a cookie of this host may sit on: the host and its parents (not for IP addresses
+/// or single-label hosts, where only a host-only cookie exists).
+pub fn domains(host: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let is_ip = host.contains(':') || host.bytes().all(|c| c.is_ascii_digit() || c == b'.');
+    if is_ip || !host.contains('.') {
+        return out;
+    }
+    let mut rest = host;
+    while rest.contains('.') {
+        out.push(rest);
+        rest = rest.split_once('.').map(|x| x.1).unwrap_or("");
+    }
+    out
+}
+
+/// The paths a cookie visible at `path` may have been set with: `/`, and every prefix of the path
+/// with and without a trailing slash.
+pub fn paths(path: &str) -> Vec<&str> {
+    let mut out = Vec::from(["/"]);
+    for (i, c) in path.char_indices().skip(1) {
+        if c == '/' {
+            out.push(&path[..i]);
+            out.push(&path[..=i]);
+        }
+    }
+    if path.len() > 1 && !path.ends_with('/') {
+        out.push(path);
+    }
+    out
+}
+
+/// Deletes a cookie everywhere this page could have set it.
+pub fn delete(name: &str) {
+    let host = dom::hostname();
+    let path = dom::pathname();
+    let doms = domains(&host);
+    for p in paths(&path) {
+        let mut base = String::from(name);
+        base.push_str("=;max-age=0;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=");
+        base.push_str(p);
+        dom::set_cookie(&base);
+        for d in &doms {
+            let mut c = base.clone();
+            c.push_str(";domain=");
+            c.push_str(d);
+            dom::set_cookie(&c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn parent_domains_and_paths() {
+        assert_eq!(domains("www.eksempel.kommune.no"), ["www.eksempel.kommune.no", "eksempel.kommune.no", "kommune.no"]);
+        assert!(domains("127.0.0.1").is_empty());
+        assert!(domains("localhost").is_empty());
+        assert_eq!(paths("/"), ["/"]);
+        assert_eq!(paths("/a/b"), ["/", "/a", "/a/", "/a/b"]);
+        assert_eq!(paths("/a/b/"), ["/", "/a", "/a/", "/a/b", "/a/b/"]);
+    }
+}

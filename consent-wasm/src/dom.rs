@@ -1,0 +1,269 @@
+//! The browser, as far as the banner touches it: hand-written wasm-bindgen imports (each one costs
+//! JS glue, so only what is called) and a few element builders.
+
+use js_sys::{Array, Object};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Any DOM element.
+    #[wasm_bindgen(extends = Object)]
+    #[derive(Clone)]
+    pub type El;
+    /// A DOM event.
+    pub type Ev;
+    /// `document`.
+    pub type Doc;
+    /// `location`.
+    pub type Loc;
+    /// An element's `style` (CSSStyleDeclaration).
+    pub type Style;
+    /// A constructable stylesheet.
+    #[wasm_bindgen(js_name = CSSStyleSheet)]
+    pub type Sheet;
+
+    #[wasm_bindgen(thread_local_v2, js_name = document)]
+    static DOC: Doc;
+    #[wasm_bindgen(thread_local_v2, js_name = location)]
+    static LOC: Loc;
+
+    #[wasm_bindgen(js_namespace = document, js_name = createElement)]
+    fn create_element(tag: &str) -> El;
+    #[wasm_bindgen(js_namespace = document, js_name = getElementById)]
+    fn get_element_by_id(id: &str) -> Option<El>;
+    #[wasm_bindgen(js_namespace = document, js_name = querySelectorAll)]
+    fn document_query_all(selector: &str) -> Object;
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
+    #[wasm_bindgen(js_namespace = location, js_name = reload)]
+    fn location_reload();
+
+    #[wasm_bindgen(method, getter)]
+    fn cookie(this: &Doc) -> String;
+    #[wasm_bindgen(method, setter)]
+    fn set_cookie(this: &Doc, value: &str);
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Doc) -> El;
+    #[wasm_bindgen(method, getter = documentElement)]
+    fn root(this: &Doc) -> El;
+    #[wasm_bindgen(method, getter = activeElement)]
+    fn active_element(this: &Doc) -> Option<El>;
+    #[wasm_bindgen(method, getter = adoptedStyleSheets)]
+    fn adopted(this: &Doc) -> Array;
+    #[wasm_bindgen(method, setter = adoptedStyleSheets)]
+    fn set_adopted(this: &Doc, sheets: &Array);
+    #[wasm_bindgen(method, js_name = dispatchEvent)]
+    fn dispatch(this: &Doc, event: &Object) -> bool;
+
+    #[wasm_bindgen(method, getter)]
+    fn hostname(this: &Loc) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn pathname(this: &Loc) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn protocol(this: &Loc) -> String;
+
+    #[wasm_bindgen(constructor, js_class = "CSSStyleSheet")]
+    fn new() -> Sheet;
+    #[wasm_bindgen(method, js_name = replaceSync)]
+    fn replace_sync(this: &Sheet, css: &str);
+
+    #[wasm_bindgen(js_name = CustomEvent)]
+    type CustomEvent;
+    #[wasm_bindgen(constructor, js_class = "CustomEvent")]
+    fn new_custom_event(kind: &str, init: &Object) -> CustomEvent;
+
+    /// `setAttribute`.
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    pub fn set(this: &El, name: &str, value: &str);
+    /// `getAttribute`.
+    #[wasm_bindgen(method, js_name = getAttribute)]
+    pub fn attr(this: &El, name: &str) -> Option<String>;
+    /// `removeAttribute`.
+    #[wasm_bindgen(method, js_name = removeAttribute)]
+    pub fn unset(this: &El, name: &str);
+    /// Attribute names, as an array of strings.
+    #[wasm_bindgen(method, js_name = getAttributeNames)]
+    pub fn attr_names(this: &El) -> Array;
+    /// The lower-case tag name (`localName`).
+    #[wasm_bindgen(method, getter = localName)]
+    pub fn tag(this: &El) -> String;
+    /// `textContent` (read).
+    #[wasm_bindgen(method, getter = textContent)]
+    pub fn text(this: &El) -> String;
+    /// `textContent` (write): text only, never HTML.
+    #[wasm_bindgen(method, setter = textContent)]
+    pub fn set_text(this: &El, text: &str);
+    /// `append`.
+    #[wasm_bindgen(method)]
+    pub fn append(this: &El, child: &El);
+    /// `prepend`.
+    #[wasm_bindgen(method)]
+    pub fn prepend(this: &El, child: &El);
+    /// `before`: insert a sibling before this element.
+    #[wasm_bindgen(method)]
+    pub fn before(this: &El, sibling: &El);
+    /// `replaceWith`.
+    #[wasm_bindgen(method, js_name = replaceWith)]
+    pub fn replace_with(this: &El, other: &El);
+    /// `remove`.
+    #[wasm_bindgen(method)]
+    pub fn remove(this: &El);
+    /// `closest`.
+    #[wasm_bindgen(method)]
+    pub fn closest(this: &El, selector: &str) -> Option<El>;
+    /// `querySelectorAll` below this element.
+    #[wasm_bindgen(method, js_name = querySelectorAll)]
+    fn query_all_in(this: &El, selector: &str) -> Object;
+    /// `focus`.
+    #[wasm_bindgen(method)]
+    pub fn focus(this: &El);
+    /// `isConnected`.
+    #[wasm_bindgen(method, getter = isConnected)]
+    pub fn connected(this: &El) -> bool;
+    /// `checked` (inputs).
+    #[wasm_bindgen(method, getter)]
+    pub fn checked(this: &El) -> bool;
+    /// `checked` (inputs, write).
+    #[wasm_bindgen(method, setter)]
+    pub fn set_checked(this: &El, on: bool);
+    /// `nonce`.
+    #[wasm_bindgen(method, getter)]
+    pub fn nonce(this: &El) -> String;
+    /// `nonce` (write).
+    #[wasm_bindgen(method, setter)]
+    pub fn set_nonce(this: &El, nonce: &str);
+    /// `async` (scripts, write).
+    #[wasm_bindgen(method, setter = async)]
+    pub fn set_async(this: &El, on: bool);
+    /// `offsetWidth`.
+    #[wasm_bindgen(method, getter = offsetWidth)]
+    pub fn width(this: &El) -> f64;
+    /// `offsetHeight`.
+    #[wasm_bindgen(method, getter = offsetHeight)]
+    pub fn height(this: &El) -> f64;
+    /// `previousElementSibling`.
+    #[wasm_bindgen(method, getter = previousElementSibling)]
+    pub fn previous(this: &El) -> Option<El>;
+    /// `style` (CSSOM: allowed under a strict style-src, unlike a `style` attribute).
+    #[wasm_bindgen(method, getter)]
+    pub fn style(this: &El) -> Style;
+    /// `style.setProperty`.
+    #[wasm_bindgen(method, js_name = setProperty)]
+    pub fn set_property(this: &Style, name: &str, value: &str, priority: &str);
+    /// `style.removeProperty`.
+    #[wasm_bindgen(method, js_name = removeProperty)]
+    pub fn remove_property(this: &Style, name: &str) -> String;
+
+    /// `event.target`.
+    #[wasm_bindgen(method, getter)]
+    pub fn target(this: &Ev) -> Option<El>;
+    /// `event.preventDefault()`.
+    #[wasm_bindgen(method, js_name = preventDefault)]
+    pub fn prevent_default(this: &Ev);
+}
+
+/// `document.createElement(tag)` with a class (empty: none).
+pub fn el(tag: &str, class: &str) -> El {
+    let e = create_element(tag);
+    if !class.is_empty() {
+        e.set("class", class);
+    }
+    e
+}
+
+/// A child element with text, appended to `parent`.
+pub fn add(parent: &El, tag: &str, class: &str, text: &str) -> El {
+    let e = el(tag, class);
+    if !text.is_empty() {
+        e.set_text(text);
+    }
+    parent.append(&e);
+    e
+}
+
+/// `document.getElementById`.
+pub fn by_id(id: &str) -> Option<El> {
+    get_element_by_id(id)
+}
+
+/// Every element matching `selector`, in document order (below `within` when given).
+pub fn query_all(within: Option<&El>, selector: &str) -> alloc::vec::Vec<El> {
+    let list = match within {
+        Some(e) => e.query_all_in(selector),
+        None => document_query_all(selector),
+    };
+    Array::from(&list)
+        .iter()
+        .map(|v| v.unchecked_into::<El>())
+        .collect()
+}
+
+/// `document.body`.
+pub fn body() -> El {
+    DOC.with(Doc::body)
+}
+
+/// `<html lang>`, or empty.
+pub fn page_lang() -> String {
+    DOC.with(|d| d.root().attr("lang")).unwrap_or_default()
+}
+
+/// `document.activeElement`.
+pub fn active() -> Option<El> {
+    DOC.with(Doc::active_element)
+}
+
+/// `document.cookie` (read).
+pub fn cookie() -> String {
+    DOC.with(Doc::cookie)
+}
+
+/// `document.cookie = value` (write one cookie).
+pub fn set_cookie(value: &str) {
+    DOC.with(|d| d.set_cookie(value))
+}
+
+/// `location.hostname`.
+pub fn hostname() -> String {
+    LOC.with(Loc::hostname)
+}
+
+/// `location.pathname`.
+pub fn pathname() -> String {
+    LOC.with(Loc::pathname)
+}
+
+/// Whether the page is served over HTTPS.
+pub fn secure() -> bool {
+    LOC.with(Loc::protocol) == "https:"
+}
+
+/// `location.reload()`.
+pub fn reload() {
+    location_reload()
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
+    (date_now() / 1000.0) as u64
+}
+
+/// Adds `css` to the document as a constructable stylesheet (no `<style>`: CSP-safe).
+pub fn adopt_css(css: &str) {
+    let sheet = Sheet::new();
+    sheet.replace_sync(css);
+    DOC.with(|d| {
+        let sheets = d.adopted();
+        sheets.push(&sheet);
+        d.set_adopted(&sheets);
+    });
+}
+
+/// Dispatches `CustomEvent(kind, {detail})` on `document`.
+pub fn dispatch(kind: &str, detail: &JsValue) {
+    let init = Object::new();
+    let _ = js_sys::Reflect::set(&init, &JsValue::from_str("detail"), detail);
+    let event = new_custom_event(kind, &init);
+    DOC.with(|d| d.dispatch(event.unchecked_ref()));
+}

@@ -1,0 +1,215 @@
+//! The `kapsel_consent` cookie: `1~<categories joined by '.'>~<unix seconds>~<percent-encoded
+//! revision>~<check>`, where the check is the FNV-1a hash (8 hex digits) of everything before it.
+//! Decoding is strict: any deviation (unknown category, missing `necessary`, a bad number, a wrong
+//! check) is treated as no consent at all.
+
+use crate::category;
+use alloc::string::String;
+
+/// The cookie's name.
+pub const NAME: &str = "kapsel_consent";
+
+/// A decoded consent record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The granted categories (always including necessary).
+    pub mask: u8,
+    /// When the choice was made, in seconds since the Unix epoch.
+    pub time: u64,
+    /// The declaration revision, percent-encoded as stored.
+    pub revision: String,
+}
+
+/// Encodes a choice as the cookie value.
+pub fn encode(mask: u8, time: u64, revision: &str) -> String {
+    let mut out = String::from("1~");
+    let mut sep = "";
+    for bit in category::bits(mask | category::NECESSARY) {
+        out.push_str(sep);
+        out.push_str(category::IDS[category::index(bit)]);
+        sep = ".";
+    }
+    out.push('~');
+    push_decimal(&mut out, time);
+    out.push('~');
+    out.push_str(&percent(revision));
+    let check = fnv(&out);
+    out.push('~');
+    push_hex(&mut out, check);
+    out
+}
+
+/// Decodes a cookie value; `None` for anything that is not exactly what [`encode`] writes.
+pub fn decode(value: &str) -> Option<Record> {
+    let (body, check) = value.rsplit_once('~')?;
+    if check.len() != 8 || parse_hex(check)? != fnv(body) {
+        return None;
+    }
+    let mut fields = body.split('~');
+    if fields.next()? != "1" {
+        return None;
+    }
+    let cats = fields.next()?;
+    let time = fields.next()?;
+    let revision = fields.next()?;
+    if fields.next().is_some() {
+        return None;
+    }
+    let mut mask = 0;
+    for id in cats.split('.') {
+        mask |= category::from_id(id)?;
+    }
+    if mask & category::NECESSARY == 0 || !is_encoded(revision) {
+        return None;
+    }
+    Some(Record {
+        mask,
+        time: parse_decimal(time)?,
+        revision: String::from(revision),
+    })
+}
+
+/// Whether a record is still valid for a declaration revision, lifetime and the current time.
+/// A record from the future (more than a day ahead) is treated as tampered.
+pub fn is_current(record: &Record, revision: &str, lifetime_days: u32, now: u64) -> bool {
+    record.revision == percent(revision)
+        && record.time <= now + 86_400
+        && now.saturating_sub(record.time) < u64::from(lifetime_days) * 86_400
+}
+
+fn is_encoded(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if i + 2 >= b.len() || !b[i + 1].is_ascii_hexdigit() || !b[i + 2].is_ascii_hexdigit() {
+                return false;
+            }
+            i += 3;
+        } else if unreserved(b[i]) {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+fn unreserved(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')
+}
+
+/// Percent-encodes every byte but ASCII letters, digits, `-`, `_` and `.`.
+pub fn percent(s: &str) -> String {
+    let mut out = String::new();
+    for &c in s.as_bytes() {
+        if unreserved(c) {
+            out.push(c as char);
+        } else {
+            out.push('%');
+            out.push(hex_digit(c >> 4));
+            out.push(hex_digit(c & 15));
+        }
+    }
+    out
+}
+
+fn hex_digit(n: u8) -> char {
+    (if n < 10 { b'0' + n } else { b'a' + n - 10 }) as char
+}
+
+/// FNV-1a, 32 bits.
+fn fnv(s: &str) -> u32 {
+    s.bytes()
+        .fold(0x811c_9dc5, |h: u32, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+fn push_hex(out: &mut String, v: u32) {
+    for shift in (0..8).rev() {
+        out.push(hex_digit((v >> (shift * 4)) as u8 & 15));
+    }
+}
+
+fn parse_hex(s: &str) -> Option<u32> {
+    s.bytes().try_fold(0u32, |acc, c| {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        Some(acc << 4 | u32::from(d))
+    })
+}
+
+/// Appends `v` in decimal.
+pub fn push_decimal(out: &mut String, v: u64) {
+    let mut digits = [0u8; 20];
+    let mut n = v;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
+}
+
+/// Parses 1 to 15 decimal digits.
+pub fn parse_decimal(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 15 {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |acc, c| {
+        if c.is_ascii_digit() {
+            Some(acc * 10 + u64::from(c - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn round_trip() {
+        let v = encode(category::STATISTICS, 1_790_000_000, "2026-11-01 b");
+        assert!(v.starts_with("1~necessary.statistics~1790000000~2026-11-01%20b~"));
+        let r = decode(&v).expect("decodes");
+        assert_eq!(r.mask, category::NECESSARY | category::STATISTICS);
+        assert_eq!(r.time, 1_790_000_000);
+        assert!(is_current(&r, "2026-11-01 b", 180, 1_790_000_000 + 86_400));
+    }
+
+    #[wasm_bindgen_test]
+    fn tampering_fails_closed() {
+        let v = encode(category::NECESSARY, 1_790_000_000, "r1");
+        let forged = v.replace("necessary", "necessary.marketing");
+        assert_eq!(decode(&forged), None);
+        assert_eq!(decode("1~necessary.marketing~1790000000~r1~00000000"), None);
+        assert_eq!(decode(""), None);
+        assert_eq!(decode("garbage"), None);
+        // A correct check over a record without `necessary` is still refused.
+        let body = "1~marketing~1790000000~r1";
+        let mut v = alloc::string::String::from(body);
+        v.push('~');
+        push_hex(&mut v, fnv(body));
+        assert_eq!(decode(&v), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn revision_change_and_expiry_ask_again() {
+        let r = decode(&encode(category::ALL, 1_000_000, "a")).expect("decodes");
+        assert!(is_current(&r, "a", 180, 1_000_000));
+        assert!(!is_current(&r, "b", 180, 1_000_000));
+        assert!(!is_current(&r, "a", 180, 1_000_000 + 180 * 86_400));
+        assert!(!is_current(&r, "a", 180, 1_000_000 - 2 * 86_400));
+    }
+}

@@ -1,0 +1,126 @@
+//! The banner's few globals. wasm32 runs one thread; every accessor copies in or out, so no
+//! reference into mutable state lives across a call into JS (page scripts may call back in).
+
+use crate::config::Config;
+use crate::dom::El;
+use crate::texts::{Texts, NB};
+use core::cell::UnsafeCell;
+use wasm_bindgen::JsValue;
+
+struct Global<T>(UnsafeCell<T>);
+// SAFETY: wasm32-unknown-unknown without atomics runs one thread.
+unsafe impl<T> Sync for Global<T> {}
+
+/// The visitor's current choice, as active on this page.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Choice {
+    /// Granted categories (necessary always).
+    pub mask: u8,
+    /// Whether the visitor has chosen (for this revision, within the lifetime).
+    pub decided: bool,
+    /// When, in Unix seconds (0 when undecided).
+    pub time: u64,
+}
+
+struct Page {
+    started: bool,
+    config: Option<Config>,
+    texts: &'static Texts,
+    choice: Choice,
+    categories: u8,
+    gpc: bool,
+    push: Option<JsValue>,
+    focus_back: Option<El>,
+}
+
+static PAGE: Global<Page> = Global(UnsafeCell::new(Page {
+    started: false,
+    config: None,
+    texts: &NB,
+    choice: Choice {
+        mask: crate::category::NECESSARY,
+        decided: false,
+        time: 0,
+    },
+    categories: crate::category::NECESSARY,
+    gpc: false,
+    push: None,
+    focus_back: None,
+}));
+
+fn page() -> &'static mut Page {
+    // SAFETY: single thread; callers below never hold the reference across a call into JS.
+    unsafe { &mut *PAGE.0.get() }
+}
+
+/// Records the start-up facts once; returns false when already started.
+pub fn init(config: Option<Config>, texts: &'static Texts, gpc: bool, push: Option<JsValue>) -> bool {
+    let p = page();
+    if p.started {
+        return false;
+    }
+    p.started = true;
+    p.config = config;
+    p.texts = texts;
+    p.gpc = gpc;
+    p.push = push;
+    true
+}
+
+/// Whether [`init`] ran.
+pub fn started() -> bool {
+    page().started
+}
+
+/// The declaration (`None`: missing or broken — fail closed). Never written after [`init`].
+pub fn config() -> Option<&'static Config> {
+    page().config.as_ref()
+}
+
+/// The page's texts.
+pub fn texts() -> &'static Texts {
+    page().texts
+}
+
+/// Whether the browser sends Global Privacy Control.
+pub fn gpc() -> bool {
+    page().gpc
+}
+
+/// The `dataLayer` push function from the bootstrap.
+pub fn push_fn() -> Option<JsValue> {
+    page().push.clone()
+}
+
+/// The current choice.
+pub fn choice() -> Choice {
+    page().choice
+}
+
+/// Replaces the current choice.
+pub fn set_choice(choice: Choice) {
+    page().choice = choice;
+}
+
+/// The categories offered in settings (declared or gated on the page; necessary always).
+pub fn categories() -> u8 {
+    page().categories
+}
+
+/// Sets the categories offered.
+pub fn set_categories(mask: u8) {
+    page().categories = mask | crate::category::NECESSARY;
+}
+
+/// Remembers where focus was when the banner opened (first opening wins).
+pub fn remember_focus(el: Option<El>) {
+    let p = page();
+    if p.focus_back.is_none() {
+        p.focus_back = el;
+    }
+}
+
+/// Takes the remembered focus.
+pub fn take_focus() -> Option<El> {
+    page().focus_back.take()
+}
