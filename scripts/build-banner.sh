@@ -50,7 +50,7 @@ trap 'rm -rf "$stage"' EXIT
 wasm-bindgen --target web --out-name kapsel --no-typescript --out-dir "$stage" "$wasm"
 
 # The glue exports `__wbg_init` as its default; the bootstrap calls it. Fail loudly if that ever changes.
-if ! grep -q '^export default __wbg_init;' "$stage/kapsel.js"; then
+if ! grep -Eq '^export default __wbg_init;|__wbg_init as default' "$stage/kapsel.js"; then
   say "wasm-bindgen glue no longer exports __wbg_init as default; update consent-wasm/js/bootstrap.js"
   exit 2
 fi

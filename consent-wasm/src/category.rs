@@ -25,11 +25,11 @@ pub fn index(bit: u8) -> usize {
     bit.trailing_zeros() as usize & 3
 }
 
-/// Parses a list of ids separated by spaces, commas or dots into a mask; `None` when any id is
+/// Parses a list of ids separated by spaces into a mask; `None` when any id is
 /// unknown or the list is empty (a gate nobody can open stays shut: fail closed).
 pub fn parse_list(list: &str) -> Option<u8> {
     let mut mask = 0;
-    for id in list.split([' ', ',', '.']).filter(|s| !s.is_empty()) {
+    for id in crate::bytes::split(list, b' ').filter(|s| !s.is_empty()) {
         mask |= from_id(id)?;
     }
     if mask == 0 {

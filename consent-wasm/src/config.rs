@@ -6,7 +6,7 @@
 use crate::category;
 use alloc::string::String;
 use alloc::vec::Vec;
-use js_sys::{Array, Reflect};
+use crate::dom;
 use wasm_bindgen::JsValue;
 
 /// A service the site uses.
@@ -63,7 +63,7 @@ pub struct Config {
 pub const DEFAULT_LIFETIME_DAYS: u32 = 180;
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    dom::get(obj, key)
 }
 
 /// A string field; `Err` when present but not a string.
@@ -103,13 +103,13 @@ fn purpose(obj: &JsValue, lang: &str) -> Result<String, ()> {
     Ok(String::new())
 }
 
-fn list(obj: &JsValue, key: &str) -> Result<Array, ()> {
+fn list(obj: &JsValue, key: &str) -> Result<Vec<JsValue>, ()> {
     let v = get(obj, key);
     if v.is_undefined() {
-        return Ok(Array::new());
+        return Ok(Vec::new());
     }
-    if Array::is_array(&v) {
-        Ok(Array::from(&v))
+    if dom::is_array(&v) {
+        Ok(dom::items(&v))
     } else {
         Err(())
     }
@@ -126,7 +126,7 @@ impl Config {
     }
 
     fn try_read(v: &JsValue, lang: &str) -> Result<Config, ()> {
-        if !v.is_object() || Array::is_array(v) {
+        if !v.is_object() || dom::is_array(v) {
             return Err(());
         }
         let revision = text(v, "revision")?.ok_or(())?;
@@ -140,10 +140,10 @@ impl Config {
             }
         };
         let mut services = Vec::new();
-        for s in list(v, "services")?.iter() {
+        for s in list(v, "services")? {
             let id = text(&s, "id")?.ok_or(())?;
             let mut hosts = Vec::new();
-            for h in list(&s, "hosts")?.iter() {
+            for h in list(&s, "hosts")? {
                 hosts.push(h.as_string().ok_or(())?);
             }
             services.push(Service {
@@ -156,7 +156,7 @@ impl Config {
             });
         }
         let mut cookies = Vec::new();
-        for c in list(v, "cookies")?.iter() {
+        for c in list(v, "cookies")? {
             cookies.push(Cookie {
                 name: text(&c, "name")?.ok_or(())?,
                 provider: text(&c, "provider")?.unwrap_or_default(),
@@ -184,10 +184,12 @@ impl Config {
 
     /// The service an embed URL belongs to, by host.
     pub fn service_for_url(&self, url: &str) -> Option<&Service> {
-        let host = url.split("://").nth(1).unwrap_or(url);
-        let host = host.split(['/', ':', '?', '#']).next().unwrap_or("");
+        let host = crate::bytes::host(url);
         self.services.iter().find(|s| {
-            s.hosts.iter().any(|h| host == h || (host.ends_with(h.as_str()) && host[..host.len() - h.len()].ends_with('.')))
+            s.hosts.iter().any(|h| {
+                host.strip_suffix(h.as_str())
+                    .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+            })
         })
     }
 }

@@ -2,16 +2,15 @@
 //! by name on the current host and every parent domain, for every path the current URL could have
 //! set it on. (HttpOnly cookies are out of a script's reach; the server has to expire those.)
 
-use crate::dom;
+use crate::{bytes, dom};
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// The names of the cookies this page can see.
 pub fn names() -> Vec<String> {
-    dom::cookie()
-        .split(';')
+    bytes::split(&dom::cookie(), b';')
         .filter_map(|pair| {
-            let name = pair.split('=').next().unwrap_or("").trim();
+            let name = bytes::trim(bytes::split(pair, b'=').next().unwrap_or(""));
             (!name.is_empty()).then(|| String::from(name))
         })
         .collect()
@@ -19,9 +18,9 @@ pub fn names() -> Vec<String> {
 
 /// The value of a cookie, if set.
 pub fn get(name: &str) -> Option<String> {
-    dom::cookie().split(';').find_map(|pair| {
-        let (n, v) = pair.split_once('=')?;
-        (n.trim() == name).then(|| String::from(v.trim()))
+    bytes::split(&dom::cookie(), b';').find_map(|pair| {
+        let (n, v) = bytes::split_once(pair, b'=')?;
+        (bytes::trim(n) == name).then(|| String::from(bytes::trim(v)))
     })
 }
 
@@ -47,9 +46,9 @@ pub fn domains(host: &str) -> Vec<&str> {
         return out;
     }
     let mut rest = host;
-    while rest.contains('.') {
+    while let Some((_, parent)) = bytes::split_once(rest, b'.') {
         out.push(rest);
-        rest = rest.split_once('.').map(|x| x.1).unwrap_or("");
+        rest = parent;
     }
     out
 }
@@ -58,10 +57,10 @@ pub fn domains(host: &str) -> Vec<&str> {
 /// with and without a trailing slash.
 pub fn paths(path: &str) -> Vec<&str> {
     let mut out = Vec::from(["/"]);
-    for (i, c) in path.char_indices().skip(1) {
-        if c == '/' {
-            out.push(&path[..i]);
-            out.push(&path[..=i]);
+    for (i, c) in path.bytes().enumerate().skip(1) {
+        if c == b'/' {
+            out.extend(path.get(..i));
+            out.extend(path.get(..=i));
         }
     }
     if path.len() > 1 && !path.ends_with('/') {

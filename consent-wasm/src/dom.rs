@@ -1,16 +1,24 @@
 //! The browser, as far as the banner touches it: hand-written wasm-bindgen imports (each one costs
 //! JS glue, so only what is called) and a few element builders.
 
-use js_sys::{Array, Object};
+//! No js-sys: its generic machinery (closure adapters, futures) costs kilobytes the banner does not
+//! use; the few JS built-ins needed (`Reflect`, `Array.from`, `Function.prototype.call`) are bound
+//! here directly, with `&str` keys.
+
+use alloc::string::String;
+use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
     /// Any DOM element.
-    #[wasm_bindgen(extends = Object)]
     #[derive(Clone)]
     pub type El;
+    /// A JS array.
+    pub type Arr;
+    /// A JS function.
+    pub type Func;
     /// A DOM event.
     pub type Ev;
     /// `document`.
@@ -27,13 +35,38 @@ extern "C" {
     static DOC: Doc;
     #[wasm_bindgen(thread_local_v2, js_name = location)]
     static LOC: Loc;
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL: JsValue;
+
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    fn reflect_get(target: &JsValue, key: &str) -> JsValue;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
+    fn array_is_array(value: &JsValue) -> bool;
+    #[wasm_bindgen(js_namespace = Array, js_name = from)]
+    fn array_from(value: &JsValue) -> Arr;
+    #[wasm_bindgen(method, getter)]
+    fn length(this: &Arr) -> u32;
+    #[wasm_bindgen(method)]
+    fn at(this: &Arr, index: u32) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn push(this: &Arr, value: &JsValue);
+    #[wasm_bindgen(js_name = Object)]
+    type Obj;
+    #[wasm_bindgen(constructor, js_class = "Object")]
+    fn new() -> Obj;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn call2(this: &Func, ctx: &JsValue, a: &str, b: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn call3(this: &Func, ctx: &JsValue, a: &str, b: &str, c: &JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = document, js_name = createElement)]
     fn create_element(tag: &str) -> El;
     #[wasm_bindgen(js_namespace = document, js_name = getElementById)]
     fn get_element_by_id(id: &str) -> Option<El>;
     #[wasm_bindgen(js_namespace = document, js_name = querySelectorAll)]
-    fn document_query_all(selector: &str) -> Object;
+    fn document_query_all(selector: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
     #[wasm_bindgen(js_namespace = location, js_name = reload)]
@@ -50,11 +83,9 @@ extern "C" {
     #[wasm_bindgen(method, getter = activeElement)]
     fn active_element(this: &Doc) -> Option<El>;
     #[wasm_bindgen(method, getter = adoptedStyleSheets)]
-    fn adopted(this: &Doc) -> Array;
-    #[wasm_bindgen(method, setter = adoptedStyleSheets)]
-    fn set_adopted(this: &Doc, sheets: &Array);
+    fn adopted(this: &Doc) -> Arr;
     #[wasm_bindgen(method, js_name = dispatchEvent)]
-    fn dispatch(this: &Doc, event: &Object) -> bool;
+    fn dispatch(this: &Doc, event: &JsValue) -> bool;
 
     #[wasm_bindgen(method, getter)]
     fn hostname(this: &Loc) -> String;
@@ -71,7 +102,7 @@ extern "C" {
     #[wasm_bindgen(js_name = CustomEvent)]
     type CustomEvent;
     #[wasm_bindgen(constructor, js_class = "CustomEvent")]
-    fn new_custom_event(kind: &str, init: &Object) -> CustomEvent;
+    fn new(kind: &str, init: &JsValue) -> CustomEvent;
 
     /// `setAttribute`.
     #[wasm_bindgen(method, js_name = setAttribute)]
@@ -84,7 +115,7 @@ extern "C" {
     pub fn unset(this: &El, name: &str);
     /// Attribute names, as an array of strings.
     #[wasm_bindgen(method, js_name = getAttributeNames)]
-    pub fn attr_names(this: &El) -> Array;
+    pub fn attr_names(this: &El) -> JsValue;
     /// The lower-case tag name (`localName`).
     #[wasm_bindgen(method, getter = localName)]
     pub fn tag(this: &El) -> String;
@@ -114,7 +145,7 @@ extern "C" {
     pub fn closest(this: &El, selector: &str) -> Option<El>;
     /// `querySelectorAll` below this element.
     #[wasm_bindgen(method, js_name = querySelectorAll)]
-    fn query_all_in(this: &El, selector: &str) -> Object;
+    fn query_all_in(this: &El, selector: &str) -> JsValue;
     /// `focus`.
     #[wasm_bindgen(method)]
     pub fn focus(this: &El);
@@ -193,10 +224,53 @@ pub fn query_all(within: Option<&El>, selector: &str) -> alloc::vec::Vec<El> {
         Some(e) => e.query_all_in(selector),
         None => document_query_all(selector),
     };
-    Array::from(&list)
-        .iter()
-        .map(|v| v.unchecked_into::<El>())
-        .collect()
+    items(&list).into_iter().map(JsCast::unchecked_into).collect()
+}
+
+/// The items of an array or array-like (NodeList, attribute names …).
+pub fn items(list: &JsValue) -> Vec<JsValue> {
+    let arr = array_from(list);
+    (0..arr.length()).map(|i| arr.at(i)).collect()
+}
+
+/// Whether a value is an array.
+pub fn is_array(value: &JsValue) -> bool {
+    array_is_array(value)
+}
+
+/// `obj[key]`, `undefined` when `obj` is not an object.
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() || obj.is_function() {
+        reflect_get(obj, key)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// A global (`globalThis[name]`).
+pub fn global(name: &str) -> JsValue {
+    GLOBAL.with(|g| reflect_get(g, name))
+}
+
+/// A fresh `{}`.
+pub fn object() -> JsValue {
+    Obj::new().into()
+}
+
+/// `obj[key] = value`.
+pub fn set_key(obj: &JsValue, key: &str, value: &JsValue) {
+    reflect_set(obj, key, value);
+}
+
+/// Calls `f(a, b[, c])` when `f` is a function; exceptions are swallowed.
+pub fn call(f: &JsValue, a: &str, b: &str, c: Option<&JsValue>) {
+    if f.is_function() {
+        let f: &Func = f.unchecked_ref();
+        let _ = match c {
+            Some(c) => f.call3(&JsValue::UNDEFINED, a, b, c),
+            None => f.call2(&JsValue::UNDEFINED, a, b),
+        };
+    }
 }
 
 /// `document.body`.
@@ -253,17 +327,13 @@ pub fn now() -> u64 {
 pub fn adopt_css(css: &str) {
     let sheet = Sheet::new();
     sheet.replace_sync(css);
-    DOC.with(|d| {
-        let sheets = d.adopted();
-        sheets.push(&sheet);
-        d.set_adopted(&sheets);
-    });
+    DOC.with(|d| d.adopted().push(&sheet));
 }
 
 /// Dispatches `CustomEvent(kind, {detail})` on `document`.
 pub fn dispatch(kind: &str, detail: &JsValue) {
-    let init = Object::new();
-    let _ = js_sys::Reflect::set(&init, &JsValue::from_str("detail"), detail);
-    let event = new_custom_event(kind, &init);
-    DOC.with(|d| d.dispatch(event.unchecked_ref()));
+    let init = object();
+    set_key(&init, "detail", detail);
+    let event: JsValue = CustomEvent::new(kind, &init).into();
+    DOC.with(|d| d.dispatch(&event));
 }

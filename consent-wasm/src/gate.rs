@@ -7,6 +7,7 @@ use crate::category;
 use crate::dom::{self, El};
 use crate::state;
 use alloc::string::String;
+use wasm_bindgen::JsValue;
 
 const DONE: &str = "data-kapsel-done";
 const PLACEHOLDER: &str = "data-kapsel-placeholder";
@@ -50,7 +51,7 @@ pub fn requested() -> u8 {
 
 fn run_script(old: &El) {
     let new = dom::el("script", "");
-    for name in old.attr_names().iter().filter_map(|n| n.as_string()) {
+    for name in dom::items(&old.attr_names()).iter().filter_map(JsValue::as_string) {
         if name == "type" || name == "data-consent" {
             continue;
         }
@@ -96,10 +97,7 @@ fn placeholder(frame: &El) {
         .and_then(|c| c.service_for_url(&src))
         .map(|s| s.name.clone())
         .or_else(|| frame.attr("title").filter(|t| !t.is_empty()))
-        .unwrap_or_else(|| {
-            let host = src.split("://").nth(1).unwrap_or(&src);
-            String::from(host.split('/').next().unwrap_or(""))
-        });
+        .unwrap_or_else(|| String::from(crate::bytes::host(&src)));
     // Size the placeholder like the iframe: its width/height attributes, else its layout box.
     let (w, h) = (frame.width(), frame.height());
     let ph = dom::el("div", "kapsel-ph");

@@ -49,6 +49,7 @@ extern crate alloc;
 
 pub mod api;
 pub mod banner;
+pub mod bytes;
 pub mod category;
 pub mod config;
 pub mod cookies;

@@ -5,7 +5,7 @@
 /// Whether `name` matches `pattern`.
 pub fn matches(pattern: &str, name: &str) -> bool {
     let mut pieces: alloc::vec::Vec<&[u8]> = alloc::vec::Vec::new();
-    let p = pattern.trim().as_bytes();
+    let p = pattern.as_bytes().trim_ascii();
     let mut start = 0;
     let mut i = 0;
     while i < p.len() {

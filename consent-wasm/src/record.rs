@@ -41,11 +41,13 @@ pub fn encode(mask: u8, time: u64, revision: &str) -> String {
 
 /// Decodes a cookie value; `None` for anything that is not exactly what [`encode`] writes.
 pub fn decode(value: &str) -> Option<Record> {
-    let (body, check) = value.rsplit_once('~')?;
+    let cut = value.len().checked_sub(9)?;
+    let (body, check) = value.split_at_checked(cut)?;
+    let check = check.strip_prefix('~')?;
     if check.len() != 8 || parse_hex(check)? != fnv(body) {
         return None;
     }
-    let mut fields = body.split('~');
+    let mut fields = crate::bytes::split(body, b'~');
     if fields.next()? != "1" {
         return None;
     }
@@ -56,7 +58,7 @@ pub fn decode(value: &str) -> Option<Record> {
         return None;
     }
     let mut mask = 0;
-    for id in cats.split('.') {
+    for id in crate::bytes::split(cats, b'.') {
         mask |= category::from_id(id)?;
     }
     if mask & category::NECESSARY == 0 || !is_encoded(revision) {

@@ -4,8 +4,8 @@
 
 use crate::category::{MARKETING, PREFERENCES, STATISTICS};
 use crate::state;
-use js_sys::{Function, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use crate::dom;
+use wasm_bindgen::JsValue;
 
 /// Consent Mode storage types and the category that grants each (0: always granted).
 const STORAGE: [(&str, u8); 7] = [
@@ -18,45 +18,23 @@ const STORAGE: [(&str, u8); 7] = [
     ("security_storage", 0),
 ];
 
-fn global(name: &str) -> JsValue {
-    Reflect::get(&js_sys::global(), &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// `gtag('consent', 'default' | 'update', {…})` for the granted `mask`.
 pub fn consent_mode(kind: &str, mask: u8) {
     let Some(push) = state::push_fn() else { return };
-    let Some(push) = push.dyn_ref::<Function>() else { return };
-    let states = Object::new();
+    let states = dom::object();
     for (key, cat) in STORAGE {
         let granted = cat == 0 || mask & cat != 0;
-        let _ = Reflect::set(
-            &states,
-            &JsValue::from_str(key),
-            &JsValue::from_str(if granted { "granted" } else { "denied" }),
-        );
+        dom::set_key(&states, key, &JsValue::from_str(if granted { "granted" } else { "denied" }));
     }
-    let _ = push.call3(
-        &JsValue::UNDEFINED,
-        &JsValue::from_str("consent"),
-        &JsValue::from_str(kind),
-        &states,
-    );
+    dom::call(&push, "consent", kind, Some(&states));
 }
 
 /// `fbq('consent', 'grant' | 'revoke')` when the pixel is on the page.
 pub fn meta_pixel(grant: bool) {
-    if let Some(fbq) = global("fbq").dyn_ref::<Function>() {
-        let _ = fbq.call2(
-            &JsValue::UNDEFINED,
-            &JsValue::from_str("consent"),
-            &JsValue::from_str(if grant { "grant" } else { "revoke" }),
-        );
-    }
+    dom::call(&dom::global("fbq"), "consent", if grant { "grant" } else { "revoke" }, None);
 }
 
 /// Whether `navigator.globalPrivacyControl` is true.
 pub fn global_privacy_control() -> bool {
-    Reflect::get(&global("navigator"), &JsValue::from_str("globalPrivacyControl"))
-        .map(|v| v.as_bool() == Some(true))
-        .unwrap_or(false)
+    dom::get(&dom::global("navigator"), "globalPrivacyControl").as_bool() == Some(true)
 }

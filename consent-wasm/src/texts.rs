@@ -219,9 +219,9 @@ pub fn for_lang(lang: &str) -> &'static Texts {
 /// banner does not recognise is shown as written.
 pub fn retention(t: &Texts, declared: &str) -> alloc::string::String {
     use alloc::string::String;
-    let d = declared.trim();
-    let (num, unit) = match d.split_once(' ') {
-        Some((n, u)) => (n, u.trim()),
+    let d = crate::bytes::trim(declared);
+    let (num, unit) = match crate::bytes::split_once(d, b' ') {
+        Some((n, u)) => (n, crate::bytes::trim(u)),
         None => ("", d),
     };
     let lower = unit.to_ascii_lowercase();

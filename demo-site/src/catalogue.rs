@@ -25,7 +25,8 @@ pub fn resolved_json(path: &Path) -> Result<Vec<u8>, DemoError> {
 
 /// The declaration's cookie table as HTML, in `lang` (`nb`, `nn`, `en`).
 pub fn cookie_table(path: &Path, lang: &str) -> Result<String, DemoError> {
-    let lang = Lang::from_code(lang)
-        .ok_or_else(|| DemoError::Declaration(format!("unknown language {lang:?} in COOKIE_TABLE")))?;
+    let lang = Lang::from_code(lang).ok_or_else(|| {
+        DemoError::Declaration(format!("unknown language {lang:?} in COOKIE_TABLE"))
+    })?;
     Ok(render::table(&parse(path)?, lang, Format::Html))
 }

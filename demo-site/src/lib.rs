@@ -53,8 +53,8 @@
 
 #![warn(missing_docs)]
 
-pub mod http;
 mod catalogue;
+pub mod http;
 mod server;
 mod site;
 mod tls;
@@ -159,6 +159,7 @@ pub struct Demo {
     tracker_addr: SocketAddr,
     declaration: PathBuf,
     banner_dir: PathBuf,
+    certificate: Vec<u8>,
     log: Arc<Mutex<Vec<TrackerRequest>>>,
     shutdown: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
@@ -179,9 +180,12 @@ impl Demo {
             Site::Dir(dir) => (dir.clone(), site::Mode::Static),
         };
         let declaration = root.join("declaration.json");
-        let banner_dir = options.banner_dir.clone().unwrap_or_else(default_banner_dir);
+        let banner_dir = options
+            .banner_dir
+            .clone()
+            .unwrap_or_else(default_banner_dir);
         let content = site::load(&root, &declaration, mode, tracker_port)?;
-        let tls = tls::server_config(&trackers::HOSTS)?;
+        let (tls, certificate) = tls::server_config(&trackers::HOSTS)?;
 
         let shutdown = Arc::new(AtomicBool::new(false));
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -204,6 +208,7 @@ impl Demo {
             tracker_addr,
             declaration,
             banner_dir,
+            certificate,
             log,
             shutdown,
             threads,
@@ -257,6 +262,7 @@ impl Demo {
             .collect();
         rules.push("MAP * ~NOTFOUND".into());
         rules.push("EXCLUDE localhost".into());
+        rules.push("EXCLUDE 127.0.0.1".into());
         rules.join(", ")
     }
 
@@ -284,7 +290,14 @@ impl Demo {
 
     /// Whether the banner build is there (`kapsel.js` and `kapsel_bg.wasm`).
     pub fn banner_built(&self) -> bool {
-        self.banner_dir.join("kapsel.js").is_file() && self.banner_dir.join("kapsel_bg.wasm").is_file()
+        self.banner_dir.join("kapsel.js").is_file()
+            && self.banner_dir.join("kapsel_bg.wasm").is_file()
+    }
+
+    /// The stand-in trackers' self-signed certificate (DER), generated at start-up: a client that
+    /// trusts exactly this certificate can verify the stand-ins properly.
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.certificate
     }
 
     /// Every request that reached a stand-in tracker so far, in order.

@@ -192,7 +192,10 @@ impl Expander<'_> {
             let inner = &after[..end];
             match inner.split_once(':') {
                 Some(("INCLUDE", name)) => {
-                    let path = self.root.join("_partials").join(format!("{}.html", name.trim()));
+                    let path = self
+                        .root
+                        .join("_partials")
+                        .join(format!("{}.html", name.trim()));
                     let part = std::fs::read_to_string(&path)
                         .map_err(|e| err(format!("cannot include {}: {e}", path.display())))?;
                     out.push_str(&self.expand(&part, &path, depth + 1)?);
@@ -282,7 +285,10 @@ mod tests {
 
     #[test]
     fn tracker_origin_keeps_non_default_ports() {
-        assert_eq!(tracker_origin("www.facebook.com", 443), "https://www.facebook.com");
+        assert_eq!(
+            tracker_origin("www.facebook.com", 443),
+            "https://www.facebook.com"
+        );
         assert_eq!(
             tracker_origin("player.vimeo.com", 8443),
             "https://player.vimeo.com:8443"

@@ -9,8 +9,8 @@ use rustls::ServerConfig;
 
 use crate::DemoError;
 
-/// A rustls server configuration with a fresh certificate for `hosts`.
-pub fn server_config(hosts: &[&str]) -> Result<Arc<ServerConfig>, DemoError> {
+/// A rustls server configuration with a fresh certificate for `hosts`, and that certificate (DER).
+pub fn server_config(hosts: &[&str]) -> Result<(Arc<ServerConfig>, Vec<u8>), DemoError> {
     let names: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();
     let certified = rcgen::generate_simple_self_signed(names)
         .map_err(|e| DemoError::Tls(format!("cannot generate the certificate: {e}")))?;
@@ -23,8 +23,8 @@ pub fn server_config(hosts: &[&str]) -> Result<Arc<ServerConfig>, DemoError> {
         .with_safe_default_protocol_versions()
         .map_err(|e| DemoError::Tls(e.to_string()))?
         .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
+        .with_single_cert(vec![cert.clone()], key)
         .map_err(|e| DemoError::Tls(e.to_string()))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), cert.as_ref().to_vec()))
 }

@@ -167,13 +167,18 @@ pub fn run(cmd: CatalogueCommand) -> Result<Outcome> {
 pub fn read_declaration(path: &Path, base: &KnowledgeBase) -> Result<Declaration> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read declaration {}", path.display()))?;
-    Ok(Declaration::parse(&text, &path.display().to_string(), base)?)
+    Ok(Declaration::parse(
+        &text,
+        &path.display().to_string(),
+        base,
+    )?)
 }
 
 fn write_out(out: Option<&Path>, text: &str) -> Result<()> {
     match out {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
         None => {
             print!("{text}");
             Ok(())
@@ -200,7 +205,10 @@ fn summary(decl: &Declaration, warnings: &[Warning]) -> String {
     }
     o.push('\n');
     for category in Category::ALL {
-        let names: Vec<&str> = decl.cookies_in(category).map(|c| c.pattern.as_str()).collect();
+        let names: Vec<&str> = decl
+            .cookies_in(category)
+            .map(|c| c.pattern.as_str())
+            .collect();
         if !names.is_empty() {
             o.push_str(&format!("  {category}: {}\n", names.join(", ")));
         }
@@ -246,7 +254,10 @@ fn lookup(base: &KnowledgeBase, name: &str, domain: Option<&str>, lang: Lang) ->
         }
         None => match nearmiss::suggest(base, name) {
             Some(m) => (
-                format!("{name}: not a known cookie; did you mean `{}`?\n", m.intended),
+                format!(
+                    "{name}: not a known cookie; did you mean `{}`?\n",
+                    m.intended
+                ),
                 false,
             ),
             None => (format!("{name}: not a known cookie\n"), false),

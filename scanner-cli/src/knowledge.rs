@@ -25,6 +25,6 @@ fn read(path: &Path) -> Result<KnowledgeBase> {
     if is_json {
         Ok(KnowledgeBase::from_json(&text, &name)?)
     } else {
-        anyhow::bail!("{name}: reading the Open Cookie Database CSV is not wired in yet")
+        Ok(kapsel_catalogue::ocd::read_csv(&text, &name)?)
     }
 }

@@ -158,7 +158,11 @@ mod tests {
         );
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(w[0].rule, Rule::NecessaryButNot);
-        assert!(w[0].message.contains("statistics cookie (Google)"), "{}", w[0]);
+        assert!(
+            w[0].message.contains("statistics cookie (Google)"),
+            "{}",
+            w[0]
+        );
     }
 
     #[test]

@@ -143,7 +143,13 @@ const TOP_FIELDS: &[&str] = &[
 ];
 const SERVICE_FIELDS: &[&str] = &["id", "name", "provider", "category", "purpose", "hosts"];
 const COOKIE_FIELDS: &[&str] = &[
-    "name", "service", "provider", "category", "purpose", "retention", "domain",
+    "name",
+    "service",
+    "provider",
+    "category",
+    "purpose",
+    "retention",
+    "domain",
 ];
 
 impl Declaration {
@@ -297,7 +303,10 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
     let mut languages = Vec::new();
     if let Some(v) = top.get("languages") {
         let items = v.as_array().ok_or_else(|| {
-            SchemaError::new(v.pos, "`languages` must be a list such as [\"nb\", \"nn\", \"en\"]")
+            SchemaError::new(
+                v.pos,
+                "`languages` must be a list such as [\"nb\", \"nn\", \"en\"]",
+            )
         })?;
         for item in items {
             let code = item.as_str().unwrap_or("");
@@ -308,7 +317,10 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
                 )
             })?;
             if languages.contains(&lang) {
-                return Err(SchemaError::new(item.pos, format!("language `{code}` listed twice")));
+                return Err(SchemaError::new(
+                    item.pos,
+                    format!("language `{code}` listed twice"),
+                ));
             }
             languages.push(lang);
         }
@@ -328,7 +340,10 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
         site,
         revision,
         consent_lifetime_days,
-        consent_lifetime_pos: top.get("consent_lifetime_days").map(|v| v.pos).unwrap_or_default(),
+        consent_lifetime_pos: top
+            .get("consent_lifetime_days")
+            .map(|v| v.pos)
+            .unwrap_or_default(),
         privacy_statement: top.opt_string("privacy_statement")?,
         languages,
         google_consent_mode: top.opt_bool("google_consent_mode")?.unwrap_or(false),
@@ -367,8 +382,7 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
                     item.pos,
                     format!(
                         "cookie `{}` is declared twice (first at line {})",
-                        cookie.pattern,
-                        first.pos.line
+                        cookie.pattern, first.pos.line
                     ),
                 ));
             }
@@ -384,11 +398,9 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
             continue;
         }
         for known in base.cookies_of(&service_id) {
-            if decl
-                .cookies
-                .iter()
-                .any(|c| c.pattern.same_shape(&known.pattern) || known.pattern.covered_by(&c.pattern))
-            {
+            if decl.cookies.iter().any(|c| {
+                c.pattern.same_shape(&known.pattern) || known.pattern.covered_by(&c.pattern)
+            }) {
                 continue;
             }
             decl.cookies.push(DeclaredCookie {
@@ -413,8 +425,12 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
 }
 
 fn array<'a>(v: &'a Value, key: &str) -> Result<&'a [Value], SchemaError> {
-    v.as_array()
-        .ok_or_else(|| SchemaError::new(v.pos, format!("`{key}` must be a list, found {}", v.kind_name())))
+    v.as_array().ok_or_else(|| {
+        SchemaError::new(
+            v.pos,
+            format!("`{key}` must be a list, found {}", v.kind_name()),
+        )
+    })
 }
 
 fn read_service(
@@ -449,14 +465,20 @@ fn read_service(
         Some(known) => Ok((
             DeclaredService {
                 name: f.opt_string("name")?.unwrap_or_else(|| known.name.clone()),
-                provider: f.opt_string("provider")?.unwrap_or_else(|| known.vendor.clone()),
+                provider: f
+                    .opt_string("provider")?
+                    .unwrap_or_else(|| known.vendor.clone()),
                 category: category.unwrap_or(known.category),
                 purpose: if purpose.is_empty() {
                     known.purpose.clone()
                 } else {
                     purpose
                 },
-                hosts: if hosts.is_empty() { known.hosts.clone() } else { hosts },
+                hosts: if hosts.is_empty() {
+                    known.hosts.clone()
+                } else {
+                    hosts
+                },
                 from_base: true,
                 pos: item.pos,
                 id,
@@ -608,8 +630,15 @@ mod tests {
         let ga4 = d.classify("_ga_XYZ", None).unwrap();
         assert_eq!(ga4.origin, Origin::Service("google-analytics".into()));
         let vuid = d.classify("vuid", Some(".vimeo.com")).unwrap();
-        assert_eq!(vuid.category, Category::Statistics, "service override applies");
-        assert_eq!(d.classify("FormCookie", None).unwrap().category, Category::Necessary);
+        assert_eq!(
+            vuid.category,
+            Category::Statistics,
+            "service override applies"
+        );
+        assert_eq!(
+            d.classify("FormCookie", None).unwrap().category,
+            Category::Necessary
+        );
         assert!(d.classify("datr", None).is_none());
     }
 
@@ -638,7 +667,10 @@ mod tests {
 
     #[test]
     fn wrong_category_is_an_error() {
-        let e = err(&GOOD.replace("\"category\": \"necessary\", \"retention\"", "\"category\": \"nødvendig\", \"retention\""));
+        let e = err(&GOOD.replace(
+            "\"category\": \"necessary\", \"retention\"",
+            "\"category\": \"nødvendig\", \"retention\"",
+        ));
         assert_eq!(e.pos.line, 11);
         assert!(e.message.contains("unknown category `nødvendig`"), "{e}");
     }
@@ -647,9 +679,16 @@ mod tests {
     fn duplicate_names_are_errors() {
         let e = err(&GOOD.replace("\"FormCookie\"", "\"PHPSESSID\""));
         assert_eq!(e.pos.line, 14);
-        assert!(e.message.contains("cookie `PHPSESSID` is declared twice (first at line 11)"), "{e}");
+        assert!(
+            e.message
+                .contains("cookie `PHPSESSID` is declared twice (first at line 11)"),
+            "{e}"
+        );
         let e = err(&GOOD.replace("\"google-analytics\",\n", "\"vimeo\",\n"));
-        assert!(e.message.contains("service `vimeo` is declared twice"), "{e}");
+        assert!(
+            e.message.contains("service `vimeo` is declared twice"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -302,7 +302,9 @@ impl Parser {
                     }
                 }
                 c if (c as u32) < 0x20 => {
-                    return Err(self.error("control character inside a string (write it as \\n, \\t …)"))
+                    return Err(
+                        self.error("control character inside a string (write it as \\n, \\t …)")
+                    )
                 }
                 c => out.push(c),
             }

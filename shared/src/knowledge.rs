@@ -156,9 +156,10 @@ impl KnowledgeBase {
             return self.exact.contains_key(pattern.as_str());
         }
         let first = pattern.prefix().chars().next().unwrap_or('\0');
-        self.patterns
-            .get(&first)
-            .is_some_and(|list| list.iter().any(|&i| self.cookies[i].pattern.same_shape(pattern)))
+        self.patterns.get(&first).is_some_and(|list| {
+            list.iter()
+                .any(|&i| self.cookies[i].pattern.same_shape(pattern))
+        })
     }
 
     /// All services.
@@ -177,7 +178,10 @@ impl KnowledgeBase {
     }
 
     /// The cookie entries of one service.
-    pub fn cookies_of<'a>(&'a self, service_id: &'a str) -> impl Iterator<Item = &'a KnownCookie> + 'a {
+    pub fn cookies_of<'a>(
+        &'a self,
+        service_id: &'a str,
+    ) -> impl Iterator<Item = &'a KnownCookie> + 'a {
         self.cookies.iter().filter(move |c| c.service == service_id)
     }
 
@@ -245,19 +249,42 @@ pub fn domain_matches(domain: &str, host: &str) -> bool {
     d == h || d.ends_with(&format!(".{h}")) || h.ends_with(&format!(".{d}")) && d.contains('.')
 }
 
-const SERVICE_FIELDS: &[&str] = &["id", "name", "vendor", "category", "purpose", "hosts", "reference"];
+const SERVICE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "vendor",
+    "category",
+    "purpose",
+    "hosts",
+    "reference",
+];
 const COOKIE_FIELDS: &[&str] = &[
-    "name", "service", "vendor", "category", "purpose", "retention", "hosts", "reference", "aliases",
+    "name",
+    "service",
+    "vendor",
+    "category",
+    "purpose",
+    "retention",
+    "hosts",
+    "reference",
+    "aliases",
 ];
 
 fn read_base(root: &json::Value, source_name: &str) -> Result<KnowledgeBase, SchemaError> {
-    let top = Fields::new(root, "the knowledge base", &["about", "services", "cookies"])?;
+    let top = Fields::new(
+        root,
+        "the knowledge base",
+        &["about", "services", "cookies"],
+    )?;
     let mut base = KnowledgeBase::default();
     for item in list(top.required("services")?, "services")? {
         let f = Fields::new(item, "a service", SERVICE_FIELDS)?;
         let id = f.string("id")?;
         if base.service(&id).is_some() {
-            return Err(SchemaError::new(item.pos, format!("duplicate service id `{id}`")));
+            return Err(SchemaError::new(
+                item.pos,
+                format!("duplicate service id `{id}`"),
+            ));
         }
         base.services.push(KnownService {
             name: f.string("name")?,
@@ -281,9 +308,14 @@ fn read_base(root: &json::Value, source_name: &str) -> Result<KnowledgeBase, Sch
             ));
         };
         if base.knows_pattern(&pattern) {
-            return Err(SchemaError::new(item.pos, format!("duplicate cookie `{name}`")));
+            return Err(SchemaError::new(
+                item.pos,
+                format!("duplicate cookie `{name}`"),
+            ));
         }
-        let vendor = f.opt_string("vendor")?.unwrap_or_else(|| service.vendor.clone());
+        let vendor = f
+            .opt_string("vendor")?
+            .unwrap_or_else(|| service.vendor.clone());
         let retention_text = f.opt_string("retention")?;
         let retention = match &retention_text {
             Some(t) => Some(Retention::parse(t).ok_or_else(|| {
@@ -312,7 +344,10 @@ fn read_base(root: &json::Value, source_name: &str) -> Result<KnowledgeBase, Sch
 
 fn list<'a>(v: &'a json::Value, key: &str) -> Result<&'a [json::Value], SchemaError> {
     v.as_array().ok_or_else(|| {
-        SchemaError::new(v.pos, format!("`{key}` must be a list, found {}", v.kind_name()))
+        SchemaError::new(
+            v.pos,
+            format!("`{key}` must be a list, found {}", v.kind_name()),
+        )
     })
 }
 
@@ -376,7 +411,10 @@ mod tests {
         )
         .unwrap();
         base.merge(other);
-        assert_eq!(base.lookup("_ga", None).unwrap().category, Category::Statistics);
+        assert_eq!(
+            base.lookup("_ga", None).unwrap().category,
+            Category::Statistics
+        );
         assert_eq!(base.lookup("new", None).unwrap().source, "other.json");
     }
 
@@ -387,7 +425,10 @@ mod tests {
             "b.json",
         )
         .unwrap_err();
-        assert!(err.message.contains("unknown category `analytics`"), "{err}");
+        assert!(
+            err.message.contains("unknown category `analytics`"),
+            "{err}"
+        );
         let err = KnowledgeBase::from_json(
             r#"{"services":[{"id":"x","name":"X","vendor":"X","category":"marketing","colour":1}],"cookies":[]}"#,
             "b.json",

@@ -2,7 +2,7 @@
 //! `ASP.NET_session` for `ASP.NET_SessionId`, `Datr` for `datr`), with the likely intended name.
 //!
 //! Rules, in order of confidence: an alias the knowledge base records; the same name in another
-//! case; the same name with leading underscores added or removed; a truncation of a known name
+//! case; the same name with leading underscores (or a leading dot) added or removed; a truncation of a known name
 //! (at least six characters); a small edit distance (one edit for names of four to seven
 //! characters, two from eight on).
 
@@ -15,12 +15,25 @@ pub enum MissKind {
     KnownAlias,
     /// Only the letter case differs.
     Case,
-    /// Leading underscores differ.
+    /// Leading underscores (or a leading dot) differ.
     Underscores,
     /// The name is the start of a known name.
     Truncated,
     /// A letter or two differ.
     Spelling,
+}
+
+impl MissKind {
+    /// A short id for reports (`known-alias`, `case`, `underscores`, `truncated`, `spelling`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissKind::KnownAlias => "known-alias",
+            MissKind::Case => "case",
+            MissKind::Underscores => "underscores",
+            MissKind::Truncated => "truncated",
+            MissKind::Spelling => "spelling",
+        }
+    }
 }
 
 /// A likely intended name for a declared name that matches no known cookie.
@@ -38,6 +51,16 @@ pub struct NearMiss<'a> {
 
 /// The likely intended known cookie for `name`, when `name` itself is unknown to the base.
 pub fn suggest<'a>(base: &'a KnowledgeBase, name: &str) -> Option<NearMiss<'a>> {
+    suggest_with(base, name, true)
+}
+
+/// Like [`suggest`] without the edit-distance rule: cheaper, and all that counts for ordinary
+/// words, where one letter off means nothing (`data` is no misspelt `datr`).
+pub fn suggest_strict<'a>(base: &'a KnowledgeBase, name: &str) -> Option<NearMiss<'a>> {
+    suggest_with(base, name, false)
+}
+
+fn suggest_with<'a>(base: &'a KnowledgeBase, name: &str, spelling: bool) -> Option<NearMiss<'a>> {
     let name = name.trim();
     if name.is_empty() || base.lookup(name, None).is_some() {
         return None;
@@ -51,17 +74,28 @@ pub fn suggest<'a>(base: &'a KnowledgeBase, name: &str) -> Option<NearMiss<'a>> 
         })
     };
     let cookies = base.cookies();
+    // A pattern only speaks for names that share a real part of it: `_s*` says nothing of `_si`.
+    let pinned = |c: &KnownCookie| {
+        c.pattern.is_exact() || c.pattern.prefix().trim_start_matches(['_', '.']).len() >= 3
+    };
     if let Some(e) = cookies.iter().find(|c| c.aliases.iter().any(|a| a == name)) {
         return hit(e, MissKind::KnownAlias);
     }
-    if let Some(e) = cookies.iter().find(|c| c.pattern.matches_ignore_case(name)) {
+    if let Some(e) = cookies
+        .iter()
+        .find(|c| pinned(c) && c.pattern.matches_ignore_case(name))
+    {
         return hit(e, MissKind::Case);
     }
-    let bare = name.trim_start_matches('_');
+    let lead = ['_', '.'];
+    let bare = name.trim_start_matches(lead);
     if let Some(e) = cookies.iter().find(|c| {
         let known = c.pattern.as_str();
-        known.trim_start_matches('_') == bare && known != name && known.starts_with('_')
-            || (c.pattern.matches(&format!("_{name}")) || c.pattern.matches(&format!("__{name}")))
+        known.trim_start_matches(lead) == bare && known != name && known.starts_with(lead)
+            || pinned(c)
+                && ["_", "__", "."]
+                    .iter()
+                    .any(|p| c.pattern.matches(&format!("{p}{name}")))
                 && !bare.is_empty()
     }) {
         return hit(e, MissKind::Underscores);
@@ -81,7 +115,7 @@ pub fn suggest<'a>(base: &'a KnowledgeBase, name: &str) -> Option<NearMiss<'a>> 
         4..=7 => 1,
         _ => 2,
     };
-    if allowed == 0 {
+    if allowed == 0 || !spelling {
         return None;
     }
     cookies
@@ -141,7 +175,10 @@ mod tests {
             Some(("ASP.NET_SessionId".into(), MissKind::Truncated))
         );
         assert_eq!(s("Datr"), Some(("datr".into(), MissKind::Case)));
-        assert_eq!(s("PHPSESSlD"), Some(("PHPSESSID".into(), MissKind::Spelling)));
+        assert_eq!(
+            s("PHPSESSlD"),
+            Some(("PHPSESSID".into(), MissKind::Spelling))
+        );
     }
 
     #[test]
@@ -150,6 +187,33 @@ mod tests {
         assert!(suggest(&base, "_ga").is_none());
         assert!(suggest(&base, "frobnicate").is_none());
         assert!(suggest(&base, "fr").is_none());
+    }
+
+    #[test]
+    fn short_pattern_prefixes_do_not_make_near_misses() {
+        let base = KnowledgeBase::from_json(
+            r#"{"services":[{"id":"s","name":"S","vendor":"V","category":"statistics"}],
+               "cookies":[
+                 {"name":"_s*","service":"s","category":"statistics"},
+                 {"name":"_pk_id.*","service":"s","category":"statistics"},
+                 {"name":".ASPXAUTH","service":"s","category":"necessary"}
+               ]}"#,
+            "t.json",
+        )
+        .unwrap();
+        assert!(suggest(&base, "stilling").is_none());
+        assert!(suggest(&base, "si").is_none());
+        assert!(suggest_strict(&base, "ASPXAUTHH").is_none());
+        assert!(suggest(&base, "ASPXAUTHH").is_some());
+        let s = |n: &str| suggest(&base, n).map(|m| (m.intended, m.kind));
+        assert_eq!(
+            s("pk_id.1.abc"),
+            Some(("_pk_id.*".into(), MissKind::Underscores))
+        );
+        assert_eq!(
+            s("ASPXAUTH"),
+            Some((".ASPXAUTH".into(), MissKind::Underscores))
+        );
     }
 
     #[test]

@@ -207,7 +207,8 @@ pub fn normalise_retention(text: &str) -> Option<Retention> {
         .split('|')
         .filter_map(|part| {
             let part = part.trim().trim_end_matches('.');
-            Retention::parse(part).or_else(|| looks_like_session(part).then_some(Retention::Session))
+            Retention::parse(part)
+                .or_else(|| looks_like_session(part).then_some(Retention::Session))
         })
         .max()
 }
@@ -245,7 +246,9 @@ fn hosts_of(cell: &str) -> Vec<String> {
     cell.replace("(3rd party)", " ")
         .split([' ', ',', ';', '/'])
         .map(str::trim)
-        .filter(|h| h.contains('.') && !h.starts_with("http") && h.chars().any(|c| c.is_alphabetic()))
+        .filter(|h| {
+            h.contains('.') && !h.starts_with("http") && h.chars().any(|c| c.is_alphabetic())
+        })
         .filter(|h| {
             h.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
@@ -269,11 +272,7 @@ struct Columns {
 
 impl Columns {
     fn find(header: &Record, source_name: &str) -> Result<Columns, OcdError> {
-        let norm = |s: &str| {
-            s.trim()
-                .trim_start_matches('\u{feff}')
-                .to_ascii_lowercase()
-        };
+        let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
         let names: Vec<String> = header.fields.iter().map(|f| norm(f)).collect();
         let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
         let need = |wanted: &[&str], label: &str| {
@@ -290,7 +289,12 @@ impl Columns {
             platform: need(&["platform"], "Platform")?,
             category: need(&["category"], "Category")?,
             name: need(
-                &["cookie / data key name", "cookie / data key", "cookie name", "name"],
+                &[
+                    "cookie / data key name",
+                    "cookie / data key",
+                    "cookie name",
+                    "name",
+                ],
                 "Cookie / Data Key name",
             )?,
             domain: find(&["domain"]),
@@ -364,7 +368,11 @@ pub fn read_csv(text: &str, source_name: &str) -> Result<KnowledgeBase, OcdError
             raw_name.to_string()
         };
         let platform = cell(cols.platform);
-        let platform = if platform.is_empty() { "Unknown" } else { platform };
+        let platform = if platform.is_empty() {
+            "Unknown"
+        } else {
+            platform
+        };
         let id = service_id(platform);
         let controller = opt(cols.controller);
         let vendor = if controller.is_empty() {
@@ -390,7 +398,10 @@ pub fn read_csv(text: &str, source_name: &str) -> Result<KnowledgeBase, OcdError
             services.len() - 1
         });
         let (svc, counts) = &mut services[service];
-        counts[Category::ALL.iter().position(|c| *c == category).unwrap_or(0)] += 1;
+        counts[Category::ALL
+            .iter()
+            .position(|c| *c == category)
+            .unwrap_or(0)] += 1;
         for h in &hosts {
             if !svc.hosts.contains(h) {
                 svc.hosts.push(h.clone());
@@ -456,9 +467,15 @@ mod tests {
         let text = "a,b,c\r\n1,\"two, with comma\",\"say \"\"hi\"\"\nnext line\"\r\n\n4,,6";
         let records = parse_records(text).unwrap();
         assert_eq!(records.len(), 3);
-        assert_eq!(records[1].fields, ["1", "two, with comma", "say \"hi\"\nnext line"]);
+        assert_eq!(
+            records[1].fields,
+            ["1", "two, with comma", "say \"hi\"\nnext line"]
+        );
         assert_eq!(records[1].line, 2);
-        assert_eq!(records[2].line, 5, "line numbers count the newline inside quotes");
+        assert_eq!(
+            records[2].line, 5,
+            "line numbers count the newline inside quotes"
+        );
         assert_eq!(records[2].fields, ["4", "", "6"]);
     }
 
@@ -479,7 +496,10 @@ mod tests {
     fn categories_follow_the_database_definitions() {
         assert_eq!(category_from_ocd("Functional"), Some(Category::Necessary));
         assert_eq!(category_from_ocd("Security"), Some(Category::Necessary));
-        assert_eq!(category_from_ocd("personalization"), Some(Category::Preferences));
+        assert_eq!(
+            category_from_ocd("personalization"),
+            Some(Category::Preferences)
+        );
         assert_eq!(category_from_ocd("Analytics"), Some(Category::Statistics));
         assert_eq!(category_from_ocd("Marketing"), Some(Category::Marketing));
         assert_eq!(category_from_ocd("Cosmetic"), None);
@@ -489,19 +509,32 @@ mod tests {
     fn retention_free_text() {
         let s = Retention::Seconds;
         assert_eq!(normalise_retention("Session"), Some(Retention::Session));
-        assert_eq!(normalise_retention("End of session (browser)"), Some(Retention::Session));
+        assert_eq!(
+            normalise_retention("End of session (browser)"),
+            Some(Retention::Session)
+        );
         assert_eq!(normalise_retention("Seesion"), Some(Retention::Session));
         assert_eq!(normalise_retention("2 Years"), Some(s(2 * YEAR)));
         assert_eq!(normalise_retention("400 days"), Some(s(400 * DAY)));
         assert_eq!(normalise_retention("30 mins"), Some(s(30 * 60)));
-        assert_eq!(normalise_retention("2 years after last activity"), Some(s(2 * YEAR)));
+        assert_eq!(
+            normalise_retention("2 years after last activity"),
+            Some(s(2 * YEAR))
+        );
         assert_eq!(normalise_retention("Session to 30 days"), Some(s(30 * DAY)));
         assert_eq!(normalise_retention("30 seconds till 1 year"), Some(s(YEAR)));
         assert_eq!(
             normalise_retention("14 days with remember-me. Otherwise, Session."),
             Some(s(14 * DAY))
         );
-        for none in ["", "Unknown", "forever", "Persistent", "Local Storage", "10 Nov 2030"] {
+        for none in [
+            "",
+            "Unknown",
+            "forever",
+            "Persistent",
+            "Local Storage",
+            "10 Nov 2030",
+        ] {
             assert_eq!(normalise_retention(none), None, "{none}");
         }
     }
@@ -509,7 +542,10 @@ mod tests {
     #[test]
     fn service_ids_are_slugs() {
         assert_eq!(service_id("Google Analytics"), "google-analytics");
-        assert_eq!(service_id("DoubleClick/Google Marketing"), "doubleclick-google-marketing");
+        assert_eq!(
+            service_id("DoubleClick/Google Marketing"),
+            "doubleclick-google-marketing"
+        );
         assert_eq!(service_id("  "), "unknown");
     }
 

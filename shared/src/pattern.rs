@@ -194,7 +194,8 @@ fn match_pieces(pieces: &[Piece], name: &str, ignore_case: bool) -> bool {
     match pieces.split_first() {
         None => name.is_empty(),
         Some((Piece::Literal(lit), rest)) => {
-            starts_with(name, lit, ignore_case) && match_pieces(rest, &name[lit.len()..], ignore_case)
+            starts_with(name, lit, ignore_case)
+                && match_pieces(rest, &name[lit.len()..], ignore_case)
         }
         Some((Piece::Wild, rest)) => {
             let Some(first) = name.chars().next() else {

@@ -4,7 +4,7 @@
 //! category (necessary first) and then by name.
 
 use crate::category::{Category, Lang};
-use crate::declaration::{DeclaredCookie, Declaration};
+use crate::declaration::{Declaration, DeclaredCookie};
 
 /// Output format of a rendered table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +77,8 @@ pub fn rows(decl: &Declaration, lang: Lang) -> Vec<Row> {
     let w = words(lang);
     let mut cookies: Vec<&DeclaredCookie> = decl.cookies.iter().collect();
     cookies.sort_by(|a, b| {
-        (a.category, a.pattern.as_str().to_lowercase()).cmp(&(b.category, b.pattern.as_str().to_lowercase()))
+        (a.category, a.pattern.as_str().to_lowercase())
+            .cmp(&(b.category, b.pattern.as_str().to_lowercase()))
     });
     cookies
         .into_iter()
@@ -128,7 +129,11 @@ pub fn table(decl: &Declaration, lang: Lang, format: Format) -> String {
             o
         }
         Format::Markdown => {
-            let mut o = format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
+            let mut o = format!(
+                "| {} |\n|{}\n",
+                header.join(" | "),
+                "---|".repeat(header.len())
+            );
             for r in &rows {
                 o.push_str(&format!(
                     "| `{}` | {} | {} | {} | {} |\n",
@@ -197,7 +202,10 @@ mod tests {
         let html = table(&decl(), Lang::Nn, Format::Html);
         assert!(html.contains("lang=\"nn\""));
         assert!(html.contains("Informasjonskapslar på Små &amp; Store kommune"));
-        assert!(html.contains("Holder økta &lt;i&gt;åpen&lt;/i&gt;"), "nb falls in for nn: {html}");
+        assert!(
+            html.contains("Holder økta &lt;i&gt;åpen&lt;/i&gt;"),
+            "nb falls in for nn: {html}"
+        );
         assert!(html.contains("<td>2 år</td><td>Statistikk</td>"), "{html}");
         let php = html.find("PHPSESSID").unwrap();
         let ga = html.find("_ga").unwrap();
@@ -208,9 +216,13 @@ mod tests {
     fn markdown_table_in_english() {
         let md = table(&decl(), Lang::En, Format::Markdown);
         let lines: Vec<&str> = md.lines().collect();
-        assert_eq!(lines[0], "| Name | Provider | Purpose | Retention | Category |");
+        assert_eq!(
+            lines[0],
+            "| Name | Provider | Purpose | Retention | Category |"
+        );
         assert_eq!(lines.len(), 4);
-        assert!(lines[3].starts_with("| `_ga` | Google | Tells visitors apart | 2 years | Statistics |"));
+        assert!(lines[3]
+            .starts_with("| `_ga` | Google | Tells visitors apart | 2 years | Statistics |"));
         assert!(lines[2].contains("| Session | Necessary |"));
     }
 }

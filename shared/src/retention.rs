@@ -27,7 +27,8 @@ impl Retention {
             return None;
         }
         let session_words = ["session", "økt", "økta", "sesjon", "browser close"];
-        if session_words.iter().any(|w| lower.starts_with(w)) || lower == "when the browser closes" {
+        if session_words.iter().any(|w| lower.starts_with(w)) || lower == "when the browser closes"
+        {
             return Some(Retention::Session);
         }
         // First "<number> <unit>" pair wins; "1 year and 6 months" adds up.
@@ -89,10 +90,18 @@ impl Retention {
         };
         let units: [(u64, [&str; 3], [&str; 3]); 5] = [
             (YEAR, ["år", "år", "year"], ["år", "år", "years"]),
-            (MONTH, ["måned", "månad", "month"], ["måneder", "månader", "months"]),
+            (
+                MONTH,
+                ["måned", "månad", "month"],
+                ["måneder", "månader", "months"],
+            ),
             (DAY, ["dag", "dag", "day"], ["dager", "dagar", "days"]),
             (HOUR, ["time", "time", "hour"], ["timer", "timar", "hours"]),
-            (MINUTE, ["minutt", "minutt", "minute"], ["minutter", "minutt", "minutes"]),
+            (
+                MINUTE,
+                ["minutt", "minutt", "minute"],
+                ["minutter", "minutt", "minutes"],
+            ),
         ];
         let li = match lang {
             Lang::Nb => 0,
@@ -192,13 +201,25 @@ mod tests {
     fn parses_common_free_text() {
         assert_eq!(Retention::parse("Session"), Some(Retention::Session));
         assert_eq!(Retention::parse("økt"), Some(Retention::Session));
-        assert_eq!(Retention::parse("2 years"), Some(Retention::Seconds(2 * YEAR)));
-        assert_eq!(Retention::parse("400 days"), Some(Retention::Seconds(400 * DAY)));
+        assert_eq!(
+            Retention::parse("2 years"),
+            Some(Retention::Seconds(2 * YEAR))
+        );
+        assert_eq!(
+            Retention::parse("400 days"),
+            Some(Retention::Seconds(400 * DAY))
+        );
         assert_eq!(Retention::parse("24 timer"), Some(Retention::Seconds(DAY)));
-        assert_eq!(Retention::parse("13 måneder"), Some(Retention::Seconds(13 * MONTH)));
+        assert_eq!(
+            Retention::parse("13 måneder"),
+            Some(Retention::Seconds(13 * MONTH))
+        );
         assert_eq!(Retention::parse("1 år"), Some(Retention::Seconds(YEAR)));
         assert_eq!(Retention::parse("a year"), Some(Retention::Seconds(YEAR)));
-        assert_eq!(Retention::parse("30 min"), Some(Retention::Seconds(30 * MINUTE)));
+        assert_eq!(
+            Retention::parse("30 min"),
+            Some(Retention::Seconds(30 * MINUTE))
+        );
         assert_eq!(
             Retention::parse("1 year 6 months"),
             Some(Retention::Seconds(YEAR + 6 * MONTH))

@@ -34,7 +34,11 @@ pub struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// Starts reading `value` as an object (`what` names it in messages: "a cookie") whose keys
     /// must all be among `allowed`; duplicate and unknown keys are errors.
-    pub fn new(value: &'a Value, what: &'a str, allowed: &'a [&'a str]) -> Result<Fields<'a>, SchemaError> {
+    pub fn new(
+        value: &'a Value,
+        what: &'a str,
+        allowed: &'a [&'a str],
+    ) -> Result<Fields<'a>, SchemaError> {
         let Kind::Object(members) = &value.kind else {
             return Err(SchemaError::new(
                 value.pos,
@@ -87,7 +91,10 @@ impl<'a> Fields<'a> {
     /// The value of a key that must be present.
     pub fn required(&self, key: &str) -> Result<&'a Value, SchemaError> {
         self.get(key).ok_or_else(|| {
-            SchemaError::new(self.pos, format!("{} lacks the required field `{key}`", self.what))
+            SchemaError::new(
+                self.pos,
+                format!("{} lacks the required field `{key}`", self.what),
+            )
         })
     }
 
@@ -110,7 +117,8 @@ impl<'a> Fields<'a> {
         match self.get(key) {
             None => Ok(None),
             Some(Value {
-                kind: Kind::Bool(b), ..
+                kind: Kind::Bool(b),
+                ..
             }) => Ok(Some(*b)),
             Some(v) => Err(SchemaError::new(
                 v.pos,
@@ -129,7 +137,10 @@ impl<'a> Fields<'a> {
             }) if *n >= 0.0 && n.fract() == 0.0 && *n < 1e15 => Ok(Some(*n as u64)),
             Some(v) => Err(SchemaError::new(
                 v.pos,
-                format!("`{key}` must be a whole number of 0 or more, found {}", describe(v)),
+                format!(
+                    "`{key}` must be a whole number of 0 or more, found {}",
+                    describe(v)
+                ),
             )),
         }
     }
@@ -187,7 +198,10 @@ impl<'a> Fields<'a> {
 pub fn as_string(v: &Value, key: &str) -> Result<String, SchemaError> {
     match v.as_str() {
         Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
-        Some(_) => Err(SchemaError::new(v.pos, format!("`{key}` must not be empty"))),
+        Some(_) => Err(SchemaError::new(
+            v.pos,
+            format!("`{key}` must not be empty"),
+        )),
         None => Err(SchemaError::new(
             v.pos,
             format!("`{key}` must be a string, found {}", v.kind_name()),
@@ -197,7 +211,10 @@ pub fn as_string(v: &Value, key: &str) -> Result<String, SchemaError> {
 
 fn parse_category(v: &Value) -> Result<Category, SchemaError> {
     let text = v.as_str().ok_or_else(|| {
-        SchemaError::new(v.pos, format!("a category must be a string, found {}", v.kind_name()))
+        SchemaError::new(
+            v.pos,
+            format!("a category must be a string, found {}", v.kind_name()),
+        )
     })?;
     Category::from_id(text).ok_or_else(|| {
         let ids: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
@@ -225,7 +242,12 @@ fn describe(v: &Value) -> String {
 pub fn closest<'b>(word: &str, allowed: &[&'b str]) -> Option<&'b str> {
     allowed
         .iter()
-        .map(|a| (crate::nearmiss::edit_distance(&word.to_lowercase(), &a.to_lowercase()), *a))
+        .map(|a| {
+            (
+                crate::nearmiss::edit_distance(&word.to_lowercase(), &a.to_lowercase()),
+                *a,
+            )
+        })
         .filter(|(d, a)| *d <= 2.max(a.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)

@@ -39,7 +39,7 @@ pub struct Log {
     pub storage: Vec<(String, bool, String)>,
     /// `document.cookie` writes: cookie line, script URL (or document URL).
     pub script_writes: Vec<(String, String)>,
-    load_fired: bool,
+    load_fired: Option<Instant>,
     dialog_pending: bool,
     crashed: bool,
 }
@@ -77,7 +77,7 @@ const PRELUDE: &str = r#"(() => {
         try {
           if (n++ < 300 && typeof window.__kapselCookieWrite === 'function') {
             const m = String(new Error().stack || '').match(/(https?:\/\/[^\s)]+?)(?::\d+){0,2}(?:\)|\s|$)/);
-            window.__kapselCookieWrite(String(v).slice(0, 4096), m ? m[1] : String(location.href));
+            window.__kapselCookieWrite(JSON.stringify({ args: [String(v).slice(0, 4096), m ? m[1] : String(location.href)] }));
           }
         } catch (e) {}
         return d.set.call(this, v);
@@ -120,6 +120,7 @@ impl PageTab {
                 }
             }),
         )?;
+        tab.enable_runtime()?;
         call(&tab, browser::NetworkEnable {})?;
         let _ = call(&tab, browser::DomStorageEnable {});
         call(
@@ -153,7 +154,13 @@ impl PageTab {
 
     /// Navigates and waits for load and a quiet network. Returns an error text when the page
     /// failed to load (the log is kept either way).
-    pub fn load(&self, url: &str, timeout: Duration, quiet: Duration) -> Option<String> {
+    pub fn load(
+        &self,
+        url: &str,
+        timeout: Duration,
+        quiet: Duration,
+        dwell: Duration,
+    ) -> Option<String> {
         self.reset();
         let deadline = Instant::now() + timeout;
         match call(
@@ -174,7 +181,7 @@ impl PageTab {
                 return Some(format!("navigation failed: {e}"));
             }
         }
-        if !self.wait(deadline, quiet, true) {
+        if !self.wait(deadline, quiet, Some(dwell)) {
             if self.crashed() {
                 return Some("the page's renderer crashed".into());
             }
@@ -184,9 +191,10 @@ impl PageTab {
         None
     }
 
-    /// Waits until the load event (when `need_load`) and `quiet` without network activity with
-    /// nothing in flight (or twice that with requests that never end). False at the deadline.
-    pub fn wait(&self, deadline: Instant, quiet: Duration, need_load: bool) -> bool {
+    /// Waits until `dwell` after the load event (when given) and `quiet` without network
+    /// activity with nothing in flight (or twice that, at least 2 s, with requests that never
+    /// end). False at the deadline.
+    pub fn wait(&self, deadline: Instant, quiet: Duration, dwell: Option<Duration>) -> bool {
         let started = Instant::now();
         loop {
             let (done, dialog, crashed) = {
@@ -197,7 +205,10 @@ impl PageTab {
                     .last_activity
                     .map(|t| t.elapsed())
                     .unwrap_or_else(|| started.elapsed());
-                let loaded = log.load_fired || !need_load;
+                let loaded = match dwell {
+                    None => true,
+                    Some(d) => log.load_fired.is_some_and(|t| t.elapsed() >= d),
+                };
                 let quiet_now = (log.inflight.is_empty() && idle >= quiet)
                     || idle >= (quiet * 2).max(Duration::from_secs(2));
                 let dialog = std::mem::take(&mut log.dialog_pending);
@@ -385,7 +396,9 @@ fn record(log: &mut Log, event: &Event, main_frame: &str) {
                     .push((origin, p.storage_id.is_local_storage, p.key.clone()));
             }
         }
-        Event::PageLoadEventFired(_) => log.load_fired = true,
+        Event::PageLoadEventFired(_) => {
+            log.load_fired.get_or_insert_with(Instant::now);
+        }
         Event::PageJavascriptDialogOpening(_) => log.dialog_pending = true,
         Event::InspectorTargetCrashed(_) => log.crashed = true,
         _ => {}

@@ -1,0 +1,211 @@
+//! What JavaScript calls: [`start`] and [`on_click`] from the bootstrap, and the `window.kapsel`
+//! API (`show`, `acceptAll`, `rejectAll`, `accept([…])`, `consent()`).
+
+use crate::banner;
+use crate::category::{self, ALL, MARKETING, NECESSARY};
+use crate::config::Config;
+use crate::cookies;
+use crate::dom::{self, Ev};
+use crate::gate;
+use crate::record;
+use crate::signals;
+use crate::state::{self, Choice};
+use crate::texts;
+use wasm_bindgen::prelude::*;
+
+/// Starts the banner with the parsed declaration (`null` when missing or broken) and the
+/// bootstrap's `dataLayer` push function.
+#[wasm_bindgen]
+pub fn start(declaration: JsValue, push: JsValue) {
+    let t = texts::for_lang(&dom::page_lang());
+    let config = Config::read(&declaration, t.code);
+    let gpc = signals::global_privacy_control();
+    if !state::init(config, t, gpc, Some(push)) {
+        return;
+    }
+    dom::adopt_css(crate::style::CSS);
+    let cfg = state::config();
+    state::set_categories(cfg.map_or(0, Config::used) | gate::requested());
+
+    // A stored choice counts only when it decodes exactly, is for this revision and has not expired.
+    let stored = cookies::get(record::NAME).and_then(|v| record::decode(&v));
+    let choice = match (cfg, stored) {
+        (Some(cfg), Some(r)) if record::is_current(&r, &cfg.revision, cfg.lifetime_days, dom::now()) => Choice {
+            mask: r.mask,
+            decided: true,
+            time: r.time,
+        },
+        // Broken declaration: a stored choice still stops the nagging, but grants nothing.
+        (None, Some(r)) => Choice {
+            mask: NECESSARY,
+            decided: true,
+            time: r.time,
+        },
+        _ => Choice {
+            mask: NECESSARY,
+            decided: false,
+            time: 0,
+        },
+    };
+    state::set_choice(choice);
+
+    if let Some(cfg) = cfg {
+        if cfg.google_consent_mode {
+            signals::consent_mode("default", NECESSARY);
+            if choice.decided {
+                signals::consent_mode("update", choice.mask);
+            }
+        }
+        if cfg.meta_pixel {
+            signals::meta_pixel(choice.mask & MARKETING != 0);
+        }
+    }
+    if choice.decided {
+        banner::reopen_control();
+    } else {
+        banner::first_layer();
+    }
+    gate::apply(choice.mask);
+    if choice.mask & MARKETING != 0 && cfg.is_some_and(|c| c.meta_pixel) {
+        signals::meta_pixel(true);
+    }
+}
+
+/// Handles a click anywhere: elements with `data-kapsel-action` (the banner's buttons, the reopen
+/// control, placeholders' allow buttons, and any element of the page's own).
+#[wasm_bindgen]
+pub fn on_click(event: Ev) {
+    let Some(el) = event.target().and_then(|t| t.closest("[data-kapsel-action]")) else {
+        return;
+    };
+    let action = el.attr("data-kapsel-action").unwrap_or_default();
+    if el.tag() == "a" {
+        event.prevent_default();
+    }
+    match action.as_str() {
+        "accept-all" => accept_all(),
+        "reject-all" => reject_all(),
+        "settings" => banner::settings_layer(),
+        "save" => {
+            let mut mask = NECESSARY;
+            if let Some(root) = dom::by_id(banner::ROOT) {
+                for input in dom::query_all(Some(&root), "input[data-kapsel-category]") {
+                    if input.checked() {
+                        mask |= input.attr("data-kapsel-category").and_then(|c| category::from_id(&c)).unwrap_or(0);
+                    }
+                }
+            }
+            choose(mask);
+        }
+        "allow" => {
+            let need = el.attr("data-kapsel-category").and_then(|c| category::parse_list(&c)).unwrap_or(0);
+            let now = state::choice();
+            choose(if now.decided { now.mask } else { NECESSARY } | need);
+        }
+        _ => {}
+    }
+}
+
+/// Opens the banner's first layer.
+#[wasm_bindgen]
+pub fn show() {
+    if state::started() {
+        banner::first_layer();
+    }
+}
+
+/// Accepts every category the site uses (marketing stays off when the browser sends GPC).
+#[wasm_bindgen]
+pub fn accept_all() {
+    let gpc = if state::gpc() { MARKETING } else { 0 };
+    choose(ALL & !gpc);
+}
+
+/// Rejects everything but the necessary.
+#[wasm_bindgen]
+pub fn reject_all() {
+    choose(NECESSARY);
+}
+
+/// Grants exactly the listed categories (ids; unknown ones are ignored) besides necessary.
+#[wasm_bindgen]
+pub fn accept(categories: JsValue) {
+    let mut mask = NECESSARY;
+    if dom::is_array(&categories) {
+        for v in dom::items(&categories) {
+            mask |= v.as_string().and_then(|s| category::from_id(&s)).unwrap_or(0);
+        }
+    }
+    choose(mask);
+}
+
+/// The current consent: `{necessary, preferences, statistics, marketing, decided, revision,
+/// timestamp}` (timestamp in Unix seconds, 0 when undecided).
+#[wasm_bindgen]
+pub fn consent() -> JsValue {
+    let c = state::choice();
+    let o = dom::object();
+    let set = |k: &str, v: JsValue| dom::set_key(&o, k, &v);
+    for (i, id) in category::IDS.iter().enumerate() {
+        set(id, JsValue::from_bool(c.mask & (1 << i) != 0));
+    }
+    set("decided", JsValue::from_bool(c.decided));
+    set(
+        "revision",
+        state::config().map_or(JsValue::NULL, |cfg| JsValue::from_str(&cfg.revision)),
+    );
+    set("timestamp", JsValue::from_f64(c.time as f64));
+    o
+}
+
+/// Records a choice and acts on it (see the crate documentation, "A choice").
+fn choose(requested: u8) {
+    if !state::started() {
+        return;
+    }
+    let cfg = state::config();
+    // Broken declaration: only necessary, whatever was asked.
+    let mask = match cfg {
+        Some(_) => (requested & ALL) | NECESSARY,
+        None => NECESSARY,
+    };
+    let before = state::choice();
+    let now = dom::now();
+    let (revision, lifetime) = cfg.map_or(("", crate::config::DEFAULT_LIFETIME_DAYS), |c| (c.revision.as_str(), c.lifetime_days));
+    cookies::set(record::NAME, &record::encode(mask, now, revision), u64::from(lifetime) * 86_400);
+    state::set_choice(Choice {
+        mask,
+        decided: true,
+        time: now,
+    });
+    if let Some(cfg) = cfg {
+        if cfg.google_consent_mode {
+            signals::consent_mode("update", mask);
+        }
+        // Listed first-party cookies of every category not granted go.
+        for name in cookies::names() {
+            if cfg
+                .cookies
+                .iter()
+                .any(|c| c.category & mask == 0 && crate::pattern::matches(&c.name, &name))
+            {
+                cookies::delete(&name);
+            }
+        }
+    }
+    let withdrawn = before.mask & !mask != 0;
+    if withdrawn && cfg.is_some_and(|c| c.meta_pixel) {
+        signals::meta_pixel(false);
+    }
+    banner::close();
+    dom::dispatch("kapsel:consent", &consent());
+    if withdrawn {
+        // Scripts already running keep running until the page is gone.
+        dom::reload();
+        return;
+    }
+    gate::apply(mask);
+    if mask & MARKETING != 0 && cfg.is_some_and(|c| c.meta_pixel) {
+        signals::meta_pixel(true);
+    }
+}

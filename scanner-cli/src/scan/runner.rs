@@ -1,0 +1,372 @@
+//! The crawl itself: one browser per phase, `concurrency` tabs pulling from a shared frontier,
+//! a dead browser restarted, a crashed tab replaced, and a stop flag (Ctrl-C, `--max-time`)
+//! checked between pages so the partial report can still be written.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use indicatif::ProgressBar;
+use url::Url;
+
+use super::browser::{BrowserConfig, Chromium};
+use super::consent::{self, Choice};
+use super::crawl::{Frontier, Pending, Via};
+use super::observe::Observations;
+use super::page::PageTab;
+use crate::report::{self, Phase, PhaseInfo};
+
+/// Settings for every phase.
+pub struct CrawlConfig {
+    /// How to start Chromium.
+    pub browser: BrowserConfig,
+    /// Tabs at once.
+    pub concurrency: usize,
+    /// Per-page limit.
+    pub timeout: Duration,
+    /// Network-quiet time.
+    pub quiet: Duration,
+    /// Least time on a page after its load event (timers that set cookies late).
+    pub dwell: Duration,
+    /// How long to look for a banner.
+    pub banner_patience: Duration,
+}
+
+/// Why and whether to stop early.
+#[derive(Default)]
+pub struct Stop {
+    flag: AtomicBool,
+    reason: Mutex<Option<String>>,
+}
+
+impl Stop {
+    /// Asks every worker to stop after its current page.
+    pub fn request(&self, reason: &str) {
+        if let Ok(mut r) = self.reason.lock() {
+            r.get_or_insert_with(|| reason.to_string());
+        }
+        self.flag.store(true, Ordering::SeqCst);
+    }
+    /// True once a stop was requested.
+    pub fn requested(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+    /// The first reason given.
+    pub fn reason(&self) -> Option<String> {
+        self.reason.lock().ok().and_then(|r| r.clone())
+    }
+}
+
+/// The browser all tabs of a phase share, with a generation bumped on each restart.
+struct SharedBrowser {
+    current: RwLock<(u64, Arc<Chromium>)>,
+    config: BrowserConfig,
+}
+
+impl SharedBrowser {
+    fn get(&self) -> (u64, Arc<Chromium>) {
+        let g = self.current.read().unwrap_or_else(|e| e.into_inner());
+        (g.0, Arc::clone(&g.1))
+    }
+
+    /// Restarts the browser if it is generation `seen` and no longer answers.
+    fn restart_if_dead(&self, seen: u64) -> Result<()> {
+        let mut g = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if g.0 != seen || g.1.alive() {
+            return Ok(());
+        }
+        let fresh = self.config.launch()?;
+        *g = (seen + 1, Arc::new(fresh));
+        Ok(())
+    }
+}
+
+/// What one phase did.
+pub struct PhaseOutcome {
+    /// Banner info for the report.
+    pub info: PhaseInfo,
+    /// Pages that loaded, in crawl order (the plan for later phases).
+    pub loaded: Vec<Pending>,
+}
+
+/// The pages a phase works through: a frontier that grows (discovery) or a fixed list.
+enum Plan {
+    Discover(Frontier),
+    Fixed(std::collections::VecDeque<Pending>),
+}
+
+impl Plan {
+    fn pop(&mut self) -> Option<Pending> {
+        match self {
+            Plan::Discover(f) => f.pop(),
+            Plan::Fixed(q) => q.pop_front(),
+        }
+    }
+}
+
+/// Runs one phase. `frontier` discovers pages; otherwise `fixed` lists them.
+#[allow(clippy::too_many_arguments)]
+pub fn run_phase(
+    cfg: &CrawlConfig,
+    phase: Phase,
+    frontier: Option<Frontier>,
+    fixed: Vec<Pending>,
+    obs: &Mutex<Observations>,
+    stop: &Stop,
+    progress: &ProgressBar,
+) -> Result<PhaseOutcome> {
+    let chromium = cfg.browser.launch()?;
+    let shared = SharedBrowser {
+        current: RwLock::new((0, Arc::new(chromium))),
+        config: cfg.browser.clone(),
+    };
+    let discovering = frontier.is_some();
+    let plan = Mutex::new(match frontier {
+        Some(f) => Plan::Discover(f),
+        None => Plan::Fixed(fixed.into_iter().collect()),
+    });
+    let busy = AtomicUsize::new(0);
+    let loaded: Mutex<Vec<(usize, Pending)>> = Mutex::new(Vec::new());
+    let order = AtomicUsize::new(0);
+    let choice = match phase {
+        Phase::None => None,
+        Phase::Accept => Some(Choice::Accept),
+        Phase::Reject => Some(Choice::Reject),
+    };
+    let mut info = PhaseInfo {
+        phase,
+        pages: 0,
+        banner_found: false,
+        banner: None,
+        clicked: None,
+        clicked_on: None,
+        note: String::new(),
+    };
+    let banner: Mutex<Option<(consent::BannerResult, String)>> = Mutex::new(None);
+
+    // With a consent choice, the first page is visited alone so the choice is made before the
+    // other tabs load pages (they then carry the consent cookie).
+    let first_alone = choice.is_some();
+    let workers = if first_alone { 1 } else { cfg.concurrency };
+    let visit_all = |worker_count: usize, pages_limit: Option<usize>| {
+        std::thread::scope(|scope| {
+            for _ in 0..worker_count {
+                scope.spawn(|| {
+                    worker(
+                        cfg, phase, discovering, choice, &shared, &plan, &busy, &loaded, &order,
+                        &banner, obs, stop, progress, pages_limit,
+                    )
+                });
+            }
+        });
+    };
+    if first_alone {
+        visit_all(1, Some(1));
+    }
+    visit_all(workers.max(cfg.concurrency), None);
+
+    let mut loaded = loaded.into_inner().unwrap_or_default();
+    loaded.sort_by_key(|(i, _)| *i);
+    info.pages = order.load(Ordering::SeqCst);
+    let banner = banner.into_inner().unwrap_or_default();
+    if let Some((b, page)) = banner {
+        info.banner_found = b.kind.is_some() || b.clicked.is_some();
+        info.banner = b.kind.clone();
+        info.clicked_on = b.clicked.as_ref().map(|_| page.clone());
+        info.clicked = b.clicked.clone();
+    }
+    info.note = match (phase, &info.clicked, &info.banner) {
+        (Phase::None, _, _) => "no interaction with any banner".into(),
+        (_, Some(text), kind) => format!(
+            "pressed \"{text}\" ({}) on {}",
+            kind.as_deref().unwrap_or("button found by its text"),
+            info.clicked_on.as_deref().unwrap_or("?")
+        ),
+        (p, None, Some(kind)) => format!(
+            "a {kind} banner was found but no {} button could be pressed; this phase shows what a visitor gets without choosing",
+            if p == Phase::Accept { "accept-all" } else { "reject-all" }
+        ),
+        (_, None, None) => "no consent banner found: nothing was pressed, so this phase shows what a visitor gets without choosing".into(),
+    };
+    Ok(PhaseOutcome {
+        info,
+        loaded: loaded.into_iter().map(|(_, p)| p).collect(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn worker(
+    cfg: &CrawlConfig,
+    phase: Phase,
+    discovering: bool,
+    choice: Option<Choice>,
+    shared: &SharedBrowser,
+    plan: &Mutex<Plan>,
+    busy: &AtomicUsize,
+    loaded: &Mutex<Vec<(usize, Pending)>>,
+    order: &AtomicUsize,
+    banner: &Mutex<Option<(consent::BannerResult, String)>>,
+    obs: &Mutex<Observations>,
+    stop: &Stop,
+    progress: &ProgressBar,
+    pages_limit: Option<usize>,
+) {
+    let mut tab: Option<(u64, PageTab)> = None;
+    let mut done = 0usize;
+    loop {
+        if stop.requested() || pages_limit.is_some_and(|l| done >= l) {
+            return;
+        }
+        let next = {
+            let mut p = plan.lock().unwrap_or_else(|e| e.into_inner());
+            let n = p.pop();
+            if n.is_some() {
+                busy.fetch_add(1, Ordering::SeqCst);
+            }
+            n
+        };
+        let Some(pending) = next else {
+            if busy.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
+        done += 1;
+        let index = order.fetch_add(1, Ordering::SeqCst);
+        progress.set_message(format!("[{phase}] {}", pending.url));
+
+        // A tab of the current browser generation.
+        let (generation, chromium) = shared.get();
+        if tab.as_ref().is_none_or(|(g, _)| *g != generation) {
+            tab = PageTab::open(&chromium, cfg.timeout).ok().map(|t| (generation, t));
+        }
+        let started = Instant::now();
+        let mut page = report::Page {
+            url: pending.url.to_string(),
+            final_url: None,
+            phase,
+            status: None,
+            error: None,
+            depth: pending.depth,
+            via: match pending.via {
+                Via::Start => "start",
+                Via::Sitemap => "sitemap",
+                Via::Link => "link",
+            }
+            .into(),
+            millis: 0,
+        };
+        let mut links = Vec::new();
+        match &tab {
+            None => page.error = Some("could not open a browser tab".into()),
+            Some((_, t)) => {
+                let deadline = started + cfg.timeout;
+                page.error = t.load(pending.url.as_str(), cfg.timeout, cfg.quiet, cfg.dwell);
+                if page.error.is_none() {
+                    t.scroll_to_end();
+                    let rest = deadline.saturating_duration_since(Instant::now());
+                    t.wait(Instant::now() + rest.max(Duration::from_millis(500)), cfg.quiet, None);
+                    if let Some(choice) = choice {
+                        let already = banner
+                            .lock()
+                            .map(|b| b.as_ref().is_some_and(|(r, _)| r.clicked.is_some()))
+                            .unwrap_or(false);
+                        let patience = if already {
+                            Duration::ZERO
+                        } else {
+                            cfg.banner_patience
+                        };
+                        let result = consent::press(t, choice, patience);
+                        if result.clicked.is_some() {
+                            t.wait(Instant::now() + cfg.timeout, cfg.quiet, Some(cfg.dwell));
+                        }
+                        if let Ok(mut b) = banner.lock() {
+                            let keep_old = b.as_ref().is_some_and(|(r, _)| {
+                                r.clicked.is_some() || (r.kind.is_some() && result.kind.is_none())
+                            });
+                            if !keep_old {
+                                *b = Some((result, pending.url.to_string()));
+                            }
+                        }
+                    }
+                    if discovering {
+                        links = t.links();
+                    }
+                }
+                let log = t.take_log();
+                if let Some((status, final_url)) = &log.main_status {
+                    page.status = Some(*status);
+                    if final_url != pending.url.as_str() {
+                        page.final_url = Some(final_url.clone());
+                    }
+                    if *status >= 400 && page.error.is_none() {
+                        page.error = Some(format!("HTTP {status}"));
+                    }
+                }
+                let crashed = t.crashed();
+                let cookies = if crashed { Ok(Vec::new()) } else { t.all_cookies() };
+                let storage = if crashed || page.error.is_some() {
+                    Vec::new()
+                } else {
+                    t.storage_keys()
+                };
+                match cookies {
+                    Ok(cookies) => {
+                        if let Ok(mut o) = obs.lock() {
+                            o.add_page(phase, pending.url.as_str(), &cookies, &log, &storage);
+                        }
+                    }
+                    Err(e) => {
+                        page.error.get_or_insert_with(|| format!("browser lost: {e}"));
+                    }
+                }
+                if crashed {
+                    page.error = Some("the page's renderer crashed".into());
+                    let _ = t.tab.close(false);
+                    tab = None;
+                }
+            }
+        }
+        if page.error.is_some() && !chromium.alive() {
+            // The browser died: restart it (a fresh profile, so later pages start clean).
+            page.error = page
+                .error
+                .map(|e| format!("{e} (the browser died and was restarted)"));
+            let _ = shared.restart_if_dead(generation);
+            tab = None;
+        }
+        page.millis = started.elapsed().as_millis() as u64;
+        let ok = page.error.is_none();
+        if let Some(final_url) = page.final_url.as_deref().and_then(|u| Url::parse(u).ok()) {
+            if let Ok(mut p) = plan.lock() {
+                if let Plan::Discover(f) = &mut *p {
+                    f.mark_seen(&final_url);
+                }
+            }
+        }
+        if let Ok(mut o) = obs.lock() {
+            o.pages.push(page);
+        }
+        if ok || pending.via == Via::Start {
+            if let Ok(mut l) = loaded.lock() {
+                l.push((index, pending.clone()));
+            }
+        }
+        if discovering {
+            let base = pending.url.clone();
+            let mut p = plan.lock().unwrap_or_else(|e| e.into_inner());
+            if let Plan::Discover(f) = &mut *p {
+                for link in &links {
+                    if let Ok(u) = base.join(link) {
+                        f.push(&u, pending.depth + 1, Via::Link);
+                    }
+                }
+                progress.set_length((progress.position() + 1 + f.remaining() as u64).max(progress.length().unwrap_or(0)));
+            }
+        }
+        progress.inc(1);
+        busy.fetch_sub(1, Ordering::SeqCst);
+    }
+}

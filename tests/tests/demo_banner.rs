@@ -1,0 +1,290 @@
+//! The Kapsel banner on the demo municipality, in real headless Chromium with the stand-in
+//! trackers: nothing before a choice on any page, accept all, reject all (remembered across
+//! pages), settings with statistics only, and withdrawal from the privacy statement's own button.
+//! Needs the banner built (`scripts/build-banner.sh`).
+
+mod demo_support;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use demo_support::{require_banner, set, SERVER_COOKIES, TRACKER_COOKIES, UNDECLARED};
+use headless_chrome::Tab;
+use kapsel_demo::{Demo, DemoOptions, Site};
+use kapsel_e2e::chrome::{cookie_names, eval, open, wait_for, Chrome, ChromeOptions};
+use serde_json::Value;
+
+const WAIT: Duration = Duration::from_secs(15);
+/// How long to give a (wrongly) activated tracker to show up before concluding it did not.
+const SETTLE: Duration = Duration::from_millis(1500);
+const STATISTICS: [&str; 4] = ["_ga", "_ga_EKS3MPL4", "_gid", "vuid"];
+const MARKETING: [&str; 3] = ["datr", "fr", "sb"];
+
+struct Visitor {
+    demo: Demo,
+    _chrome: Chrome,
+    tab: Arc<Tab>,
+}
+
+fn visitor() -> Visitor {
+    let demo = Demo::start(DemoOptions::new(Site::Gated)).expect("the demo starts");
+    require_banner(&demo);
+    let chrome = Chrome::launch(&ChromeOptions::for_demo(&demo)).expect("Chromium starts");
+    let tab = chrome.new_tab().expect("a tab");
+    Visitor {
+        demo,
+        _chrome: chrome,
+        tab,
+    }
+}
+
+impl Visitor {
+    /// Opens a page and waits for the banner or, after a choice, its reopen control.
+    fn visit(&self, path: &str) {
+        open(&self.tab, &self.demo.url(path)).expect("the page loads");
+        self.wait(
+            "document.getElementById('kapsel-banner') || document.getElementById('kapsel-reopen')",
+        );
+    }
+
+    fn wait(&self, condition: &str) {
+        wait_for(&self.tab, condition, WAIT).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    fn js(&self, expression: &str) -> Value {
+        eval(&self.tab, expression).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn click(&self, selector: &str) {
+        self.tab
+            .wait_for_element(selector)
+            .unwrap_or_else(|e| panic!("{selector}: {e}"))
+            .click()
+            .unwrap_or_else(|e| panic!("clicking {selector}: {e}"));
+    }
+
+    fn cookies(&self) -> BTreeSet<String> {
+        cookie_names(&self.tab).expect("the cookies")
+    }
+
+    fn tracker_hosts(&self) -> BTreeSet<String> {
+        self.demo
+            .tracker_requests()
+            .into_iter()
+            .map(|r| r.host)
+            .collect()
+    }
+
+    fn wait_cookies(&self, names: &[&str]) {
+        let start = Instant::now();
+        loop {
+            let have = self.cookies();
+            if names.iter().all(|n| have.contains(*n)) {
+                return;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "cookies {names:?} never all appeared; cookies: {have:?}, tracker requests: {:?}",
+                self.demo.tracker_requests()
+            );
+            sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn banner_shown(&self) -> bool {
+        self.js("!!document.getElementById('kapsel-banner')") == Value::Bool(true)
+    }
+}
+
+fn with(base: &[&str], more: &[&str]) -> BTreeSet<String> {
+    let mut s = set(base);
+    s.extend(set(more));
+    s
+}
+
+#[test]
+fn before_a_choice_no_page_reaches_a_tracker() {
+    let v = visitor();
+    for page in ["/", "/nyheter/", "/nn/", "/tilbakemelding/"] {
+        v.visit(page);
+        assert!(v.banner_shown(), "the banner asks on {page}");
+        sleep(SETTLE);
+        assert_eq!(
+            v.js("[...document.querySelectorAll('iframe')].filter(f => f.getAttribute('src')).length"),
+            0,
+            "no gated frame loaded on {page}"
+        );
+    }
+    assert_eq!(
+        v.tracker_hosts(),
+        BTreeSet::new(),
+        "no request reached a tracker"
+    );
+    assert_eq!(
+        v.cookies(),
+        set(&["PHPSESSID", "FormCookie"]),
+        "only necessary cookies"
+    );
+    v.visit("/");
+    assert_eq!(
+        v.js("document.querySelectorAll('[data-kapsel-placeholder]').length"),
+        2,
+        "the Vimeo and Facebook frames show placeholders"
+    );
+}
+
+#[test]
+fn accept_all_brings_the_analytics_facebook_and_vimeo_cookies() {
+    let v = visitor();
+    v.visit("/");
+    v.click("#kapsel-banner [data-kapsel-action=accept-all]");
+    v.wait_cookies(&TRACKER_COOKIES);
+    v.wait_cookies(&[UNDECLARED]);
+    assert_eq!(
+        v.cookies(),
+        with(
+            &TRACKER_COOKIES,
+            &["PHPSESSID", "kapsel_consent", UNDECLARED]
+        )
+    );
+    assert!(!v.banner_shown(), "the banner closes");
+    let hosts = v.tracker_hosts();
+    for host in v.demo.tracker_hosts() {
+        assert!(
+            hosts.contains(*host),
+            "{host} contacted after accept: {hosts:?}"
+        );
+    }
+    // The next page runs everything at once, without asking again.
+    v.demo.clear_tracker_requests();
+    v.visit("/nyheter/");
+    assert!(!v.banner_shown(), "the choice is remembered");
+    v.wait("document.querySelector('iframe.facebook').getAttribute('src')");
+    let start = Instant::now();
+    while !v.tracker_hosts().contains("www.google-analytics.com") {
+        assert!(start.elapsed() < WAIT, "{:?}", v.demo.tracker_requests());
+        sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn reject_all_keeps_every_tracker_out_on_every_page() {
+    let v = visitor();
+    v.visit("/");
+    v.click("#kapsel-banner [data-kapsel-action=reject-all]");
+    v.wait("!document.getElementById('kapsel-banner')");
+    for page in ["/nyheter/", "/tilbakemelding/", "/nn/"] {
+        v.visit(page);
+        assert!(
+            !v.banner_shown(),
+            "a refusal is remembered on {page}: no nagging"
+        );
+    }
+    sleep(SETTLE);
+    assert_eq!(v.tracker_hosts(), BTreeSet::new());
+    assert_eq!(
+        v.cookies(),
+        set(&["PHPSESSID", "FormCookie", "kapsel_consent"])
+    );
+}
+
+#[test]
+fn settings_with_statistics_only_run_analytics_and_vimeo_but_not_facebook() {
+    let v = visitor();
+    v.visit("/");
+    v.click("#kapsel-banner [data-kapsel-action=settings]");
+    v.wait("document.querySelector('#kapsel-banner input[data-kapsel-category=statistics]')");
+    let text = v.js("document.getElementById('kapsel-banner').textContent");
+    let text = text.as_str().unwrap_or_default();
+    for declared in [
+        "Google Analytics 4",
+        "_ga",
+        "Vimeo",
+        "datr",
+        "PHPSESSID",
+        "FormCookie",
+    ] {
+        assert!(
+            text.contains(declared),
+            "the settings list {declared}: {text}"
+        );
+    }
+    assert!(
+        !text.contains(UNDECLARED),
+        "the banner only knows the declaration"
+    );
+    v.click("#kapsel-banner input[data-kapsel-category=statistics]");
+    v.click("#kapsel-banner [data-kapsel-action=save]");
+    v.wait_cookies(&STATISTICS);
+    sleep(SETTLE);
+    let hosts = v.tracker_hosts();
+    assert!(
+        hosts.contains("player.vimeo.com"),
+        "Vimeo is declared statistics: {hosts:?}"
+    );
+    assert!(
+        !hosts.contains("www.facebook.com") && !hosts.contains("connect.facebook.net"),
+        "{hosts:?}"
+    );
+    let cookies = v.cookies();
+    for name in MARKETING {
+        assert!(
+            !cookies.contains(name),
+            "{name} without marketing consent: {cookies:?}"
+        );
+    }
+    assert_eq!(
+        v.js("document.querySelector('iframe.facebook').getAttribute('src')"),
+        Value::Null
+    );
+}
+
+#[test]
+fn withdrawal_from_the_privacy_statement_deletes_the_analytics_cookies() {
+    let v = visitor();
+    v.visit("/");
+    v.click("#kapsel-banner [data-kapsel-action=accept-all]");
+    v.wait_cookies(&TRACKER_COOKIES);
+    v.visit("/personvern/");
+    v.js("window.beforeReload = 1");
+    // The statement's own "Endre samtykket ditt" button opens the settings.
+    v.click("main [data-kapsel-action=settings]");
+    v.wait("document.querySelector('#kapsel-banner input[data-kapsel-category=statistics]')");
+    assert_eq!(
+        v.js("document.querySelector('#kapsel-banner input[data-kapsel-category=statistics]').checked"),
+        true
+    );
+    v.click("#kapsel-banner input[data-kapsel-category=statistics]");
+    v.demo.clear_tracker_requests();
+    v.click("#kapsel-banner [data-kapsel-action=save]");
+    v.wait(
+        "document.readyState === 'complete' && window.beforeReload === undefined && window.kapsel",
+    );
+    sleep(SETTLE);
+    let cookies = v.cookies();
+    for gone in ["_ga", "_ga_EKS3MPL4", "_gid"] {
+        assert!(
+            !cookies.contains(gone),
+            "{gone} survived withdrawal: {cookies:?}"
+        );
+    }
+    for kept in SERVER_COOKIES
+        .iter()
+        .take(1)
+        .chain(&["kapsel_consent", "datr"])
+    {
+        assert!(cookies.contains(*kept), "{kept} stays: {cookies:?}");
+    }
+    let hosts = v.tracker_hosts();
+    assert!(
+        !hosts.contains("www.googletagmanager.com") && !hosts.contains("www.google-analytics.com"),
+        "analytics stopped after withdrawal: {hosts:?}"
+    );
+    let c = v.js("window.kapsel.consent()");
+    assert_eq!(
+        (&c["statistics"], &c["marketing"]),
+        (&Value::Bool(false), &Value::Bool(true))
+    );
+}
