@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Kapsel's consent banner (crate kapsel-consent) into <repo>/target/banner/ (or $KAPSEL_BANNER_DIR):
-#   kapsel.js       wasm-bindgen glue (--target web) with the bootstrap appended (consent-wasm/js/bootstrap.js)
+#   kapsel.js       wasm-bindgen glue (--target web) with the bootstrap appended (consent-wasm/js/bootstrap.js),
+#                   import names shortened (consent-wasm/js/shrink-imports.mjs), minified with terser
 #   kapsel_bg.wasm  the banner, optimised with wasm-opt -Oz
 # Idempotent: installs what is missing (wasm32 target, wasm-bindgen-cli at the Cargo.lock version, npm binaryen
 # for wasm-opt under target/tools/) and rebuilds. Prints the gzip -9 size of what the browser downloads.
@@ -32,12 +33,14 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# 3. wasm-opt from npm binaryen (Debian's binaryen 108 produces modules that fail at run time).
+# 3. wasm-opt from npm binaryen (Debian's binaryen 108 produces modules that fail at run time) and
+#    terser to minify the JS glue, both under target/tools.
 wasm_opt="$tools/node_modules/.bin/wasm-opt"
-if [ ! -x "$wasm_opt" ]; then
-  say "installing npm binaryen into $tools"
+terser="$tools/node_modules/.bin/terser"
+if [ ! -x "$wasm_opt" ] || [ ! -x "$terser" ]; then
+  say "installing npm binaryen and terser into $tools"
   mkdir -p "$tools"
-  npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132 >&2
+  npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132 terser@5 >&2
 fi
 
 # 4. Build, bind, optimise.
@@ -55,14 +58,17 @@ if ! grep -Eq '^export default __wbg_init;|__wbg_init as default' "$stage/kapsel
   exit 2
 fi
 cat consent-wasm/js/bootstrap.js >>"$stage/kapsel.js"
+# Short import names instead of wasm-bindgen's hashed ones, in the wasm and the glue alike.
+node consent-wasm/js/shrink-imports.mjs "$stage/kapsel_bg.wasm" "$stage/kapsel.js"
+"$terser" "$stage/kapsel.js" --module --compress passes=2 --mangle -o "$stage/kapsel.min.js"
 
-"$wasm_opt" -Oz --strip-debug --strip-producers \
+"$wasm_opt" -Oz --converge --strip-debug --strip-producers \
   --enable-bulk-memory --enable-reference-types --enable-multivalue --enable-sign-ext \
   --enable-mutable-globals --enable-nontrapping-float-to-int \
   -o "$stage/kapsel_bg.opt.wasm" "$stage/kapsel_bg.wasm"
 
 mkdir -p "$out"
-cp "$stage/kapsel.js" "$out/kapsel.js"
+cp "$stage/kapsel.min.js" "$out/kapsel.js"
 cp "$stage/kapsel_bg.opt.wasm" "$out/kapsel_bg.wasm"
 
 js_gz=$(gzip -9 -c "$out/kapsel.js" | wc -c)

@@ -5,7 +5,7 @@ use crate::banner;
 use crate::category::{self, ALL, MARKETING, NECESSARY};
 use crate::config::Config;
 use crate::cookies;
-use crate::dom::{self, Ev};
+use crate::dom::{self, El, Ev};
 use crate::gate;
 use crate::record;
 use crate::signals;
@@ -18,14 +18,14 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn start(declaration: JsValue, push: JsValue) {
     let t = texts::for_lang(&dom::page_lang());
-    let config = Config::read(&declaration, t.code);
+    let config = Config::read(declaration);
     let gpc = signals::global_privacy_control();
     if !state::init(config, t, gpc, Some(push)) {
         return;
     }
     dom::adopt_css(crate::style::CSS);
     let cfg = state::config();
-    state::set_categories(cfg.map_or(0, Config::used) | gate::requested());
+    state::set_categories(cfg.map_or(0, |c| c.used) | gate::requested());
 
     // A stored choice counts only when it decodes exactly, is for this revision and has not expired.
     let stored = cookies::get(record::NAME).and_then(|v| record::decode(&v));
@@ -78,29 +78,25 @@ pub fn on_click(event: Ev) {
     let Some(el) = event.target().and_then(|t| t.closest("[data-kapsel-action]")) else {
         return;
     };
-    let action = el.attr("data-kapsel-action").unwrap_or_default();
-    if el.tag() == "a" {
-        event.prevent_default();
-    }
-    match action.as_str() {
-        "accept-all" => accept_all(),
-        "reject-all" => reject_all(),
-        "settings" => banner::settings_layer(),
-        "save" => {
-            let mut mask = NECESSARY;
-            if let Some(root) = dom::by_id(banner::ROOT) {
-                for input in dom::query_all(Some(&root), "input[data-kapsel-category]") {
-                    if input.checked() {
-                        mask |= input.attr("data-kapsel-category").and_then(|c| category::from_id(&c)).unwrap_or(0);
-                    }
-                }
-            }
-            choose(mask);
-        }
-        "allow" => {
-            let need = el.attr("data-kapsel-category").and_then(|c| category::parse_list(&c)).unwrap_or(0);
+    // A page's own `<a data-kapsel-action>` must not navigate.
+    event.prevent_default();
+    let cats = |e: &El| {
+        e.attr("data-kapsel-category")
+            .and_then(|c| category::parse_list(&c))
+            .unwrap_or(0)
+    };
+    match el.attr("data-kapsel-action").as_deref() {
+        Some("accept-all") => accept_all(),
+        Some("reject-all") => reject_all(),
+        Some("settings") => banner::settings_layer(),
+        Some("save") => choose(
+            dom::query_all(None, "#kapsel-banner input:checked")
+                .iter()
+                .fold(NECESSARY, |mask, input| mask | cats(input)),
+        ),
+        Some("allow") => {
             let now = state::choice();
-            choose(if now.decided { now.mask } else { NECESSARY } | need);
+            choose(if now.decided { now.mask } else { NECESSARY } | cats(&el));
         }
         _ => {}
     }
@@ -183,12 +179,12 @@ fn choose(requested: u8) {
             signals::consent_mode("update", mask);
         }
         // Listed first-party cookies of every category not granted go.
+        let declared = cfg.entries("cookies");
         for name in cookies::names() {
-            if cfg
-                .cookies
-                .iter()
-                .any(|c| c.category & mask == 0 && crate::pattern::matches(&c.name, &name))
-            {
+            if declared.iter().any(|c| {
+                crate::config::category(c) & mask == 0
+                    && crate::pattern::matches(&crate::config::text(c, "name"), &name)
+            }) {
                 cookies::delete(&name);
             }
         }

@@ -6,8 +6,9 @@
 //! where it was when it closes. Accept and reject are the same kind of button, side by side.
 
 use crate::category;
-use crate::config::Config;
-use crate::dom::{self, add, El};
+use crate::config::{self, Config};
+use crate::dom::{self, El};
+use crate::markup::Markup;
 use crate::state;
 use crate::texts::{self, Texts};
 use alloc::string::String;
@@ -17,20 +18,23 @@ pub const ROOT: &str = "kapsel-banner";
 /// The reopen control's id.
 pub const REOPEN: &str = "kapsel-reopen";
 
-fn button(parent: &El, action: &str, text: &str, class: &str) -> El {
-    let b = add(parent, "button", class, text);
-    b.set("type", "button");
-    b.set("data-kapsel-action", action);
-    b
+fn button(m: &mut Markup, action: &str, text: &str, secondary: bool) {
+    m.raw("<button type=button class=\"kapsel-btn")
+        .raw(if secondary { " kapsel-sec" } else { "" })
+        .raw("\" data-kapsel-action=")
+        .raw(action)
+        .raw(">")
+        .raw(text)
+        .raw("</button>");
 }
 
-/// The banner root, created (empty, prepended to body) when missing; the inner box cleared.
-fn open_root(t: &Texts) -> El {
+/// Shows `m` in the banner root (created and prepended to body when missing) and focuses it.
+fn show(t: &Texts, m: &Markup) {
     let root = match dom::by_id(ROOT) {
         Some(r) => r,
         None => {
             state::remember_focus(dom::active());
-            let r = dom::el("div", "");
+            let r = dom::el("div");
             r.set("id", ROOT);
             r.set("role", "dialog");
             r.set("aria-labelledby", "kapsel-title");
@@ -41,56 +45,54 @@ fn open_root(t: &Texts) -> El {
         }
     };
     root.set("lang", t.code);
-    root.set_text("");
+    m.fill(&root);
     if let Some(reopen) = dom::by_id(REOPEN) {
         reopen.remove();
     }
-    root
+    root.focus();
 }
 
-fn heading(inner: &El, text: &str) {
-    add(inner, "h2", "", text).set("id", "kapsel-title");
+fn start(m: &mut Markup, title: &str) {
+    m.raw("<div class=kapsel-in><h2 id=kapsel-title>").raw(title).raw("</h2>");
 }
 
-fn gpc_notice(inner: &El, t: &Texts) {
+fn gpc_notice(m: &mut Markup, t: &Texts) {
     if state::gpc() && state::categories() & category::MARKETING != 0 {
-        add(inner, "p", "", t.gpc);
+        m.raw("<p>").raw(t.gpc).raw("</p>");
     }
 }
 
 /// Shows the first layer: who asks, why, the privacy statement, accept / reject / settings.
 pub fn first_layer() {
     let t = state::texts();
-    let root = open_root(t);
-    let inner = add(&root, "div", "kapsel-in", "");
-    heading(&inner, t.title);
-    let desc = add(&inner, "p", "", "");
-    desc.set("id", "kapsel-desc");
-    let btns;
+    let mut m = Markup::new();
+    start(&mut m, t.title);
     match state::config() {
         Some(cfg) => {
-            desc.set_text(&intro(cfg, t));
-            privacy_link(&desc, cfg, t);
-            gpc_notice(&inner, t);
-            btns = add(&inner, "div", "kapsel-btns", "");
-            button(&btns, "accept-all", t.accept, "kapsel-btn");
-            button(&btns, "reject-all", t.reject, "kapsel-btn");
-            button(&btns, "settings", t.settings, "kapsel-btn kapsel-sec");
+            m.raw("<p id=kapsel-desc>").item("<span", &intro(cfg, t), "</span> ");
+            privacy_link(&mut m, cfg, t);
+            m.raw("</p>");
+            gpc_notice(&mut m, t);
+            m.raw("<div class=kapsel-btns>");
+            button(&mut m, "accept-all", t.accept, false);
+            button(&mut m, "reject-all", t.reject, false);
+            button(&mut m, "settings", t.settings, true);
         }
         None => {
-            desc.set_text(t.broken);
-            btns = add(&inner, "div", "kapsel-btns", "");
-            button(&btns, "reject-all", t.only_necessary, "kapsel-btn");
+            m.raw("<p id=kapsel-desc>").raw(t.broken).raw("</p><div class=kapsel-btns>");
+            button(&mut m, "reject-all", t.only_necessary, false);
         }
     }
-    root.focus();
+    m.raw("</div></div>");
+    show(t, &m);
 }
 
 fn intro(cfg: &Config, t: &Texts) -> String {
-    let mut s = String::from(if cfg.site.is_empty() { "" } else { &cfg.site });
-    if s.is_empty() {
-        s.push_str(&dom::hostname());
-    }
+    let mut s = if cfg.site.is_empty() {
+        dom::hostname()
+    } else {
+        cfg.site.clone()
+    };
     s.push_str(t.intro);
     let optional = state::categories() & !category::NECESSARY;
     if optional != 0 {
@@ -104,14 +106,12 @@ fn intro(cfg: &Config, t: &Texts) -> String {
         }
         s.push_str(t.intro_end);
     }
-    s.push(' ');
     s
 }
 
-fn privacy_link(parent: &El, cfg: &Config, t: &Texts) {
+fn privacy_link(m: &mut Markup, cfg: &Config, t: &Texts) {
     if !cfg.privacy.is_empty() {
-        let a = add(parent, "a", "", t.privacy);
-        a.set("href", &cfg.privacy);
+        m.link(&cfg.privacy, t.privacy);
     }
 }
 
@@ -122,89 +122,84 @@ pub fn settings_layer() {
         first_layer();
         return;
     };
-    let root = open_root(t);
-    let inner = add(&root, "div", "kapsel-in", "");
-    heading(&inner, t.settings_title);
-    let desc = add(&inner, "p", "", t.settings_intro);
-    desc.set("id", "kapsel-desc");
-    desc.append(&dom::el("br", ""));
-    privacy_link(&desc, cfg, t);
-    gpc_notice(&inner, t);
+    let mut m = Markup::new();
+    start(&mut m, t.settings_title);
+    m.raw("<p id=kapsel-desc>").raw(t.settings_intro).raw(" ");
+    privacy_link(&mut m, cfg, t);
+    m.raw("</p>");
+    gpc_notice(&mut m, t);
     let choice = state::choice();
+    let services = cfg.entries("services");
+    let cookies = cfg.entries("cookies");
     for bit in category::bits(state::categories()) {
         let i = category::index(bit);
         let id = category::IDS[i];
-        let sec = add(&inner, "div", "kapsel-cat", "");
-        let label = add(&sec, "label", "kapsel-sw", "");
-        let input = add(&label, "input", "", "");
-        input.set("type", "checkbox");
-        input.set("role", "switch");
-        input.set("data-kapsel-category", id);
-        let mut purpose_id = String::from("kapsel-p-");
-        purpose_id.push_str(id);
-        input.set("aria-describedby", &purpose_id);
-        let mut text = String::from(t.labels[i]);
+        m.raw("<div class=kapsel-cat><label class=kapsel-sw><input type=checkbox role=switch data-kapsel-category=")
+            .raw(id)
+            .raw(" aria-describedby=kapsel-p-")
+            .raw(id);
         if bit == category::NECESSARY {
-            input.set_checked(true);
-            input.set("disabled", "");
-            text.push_str(t.always_on);
-        } else {
-            input.set_checked(choice.decided && choice.mask & bit != 0);
+            m.raw(" checked disabled");
+        } else if choice.decided && choice.mask & bit != 0 {
+            m.raw(" checked");
         }
-        add(&label, "span", "", &text);
-        add(&sec, "p", "", t.purposes[i]).set("id", &purpose_id);
-        listing(&sec, cfg, t, bit);
-    }
-    let btns = add(&inner, "div", "kapsel-btns", "");
-    button(&btns, "save", t.save, "kapsel-btn kapsel-sec");
-    button(&btns, "accept-all", t.accept, "kapsel-btn");
-    button(&btns, "reject-all", t.reject, "kapsel-btn");
-    root.focus();
-}
+        m.raw("><span>").raw(t.labels[i]);
+        if bit == category::NECESSARY {
+            m.raw(t.always_on);
+        }
+        m.raw("</span></label><p id=kapsel-p-").raw(id).raw(">").raw(t.purposes[i]).raw("</p>");
 
-/// The services and cookies of one category, in a `<details>`.
-fn listing(sec: &El, cfg: &Config, t: &Texts, bit: u8) {
-    let services = cfg.services.iter().filter(|s| s.category == bit);
-    let cookies = cfg.cookies.iter().filter(|c| c.category == bit);
-    if services.clone().next().is_none() && cookies.clone().next().is_none() {
-        return;
-    }
-    let details = add(sec, "details", "", "");
-    add(&details, "summary", "", t.details);
-    if services.clone().next().is_some() {
-        add(&details, "p", "", t.services);
-        let ul = add(&details, "ul", "", "");
-        for s in services {
-            let li = add(&ul, "li", "", "");
-            add(&li, "strong", "", &s.name);
+        let mut listed = false;
+        for s in services.iter().filter(|s| config::category(s) == bit) {
+            if !listed {
+                m.raw("<details><summary>").raw(t.details).raw("</summary><ul>");
+                listed = true;
+            }
+            m.item("<li><strong", &config::text(s, "name"), "</strong>");
             let mut rest = String::new();
-            if !s.provider.is_empty() {
+            let provider = config::text(s, "provider");
+            if !provider.is_empty() {
                 rest.push_str(" (");
-                rest.push_str(&s.provider);
+                rest.push_str(&provider);
                 rest.push(')');
             }
-            if !s.purpose.is_empty() {
+            let purpose = config::purpose(s, t.code);
+            if !purpose.is_empty() {
                 rest.push_str(": ");
-                rest.push_str(&s.purpose);
+                rest.push_str(&purpose);
             }
-            add(&li, "span", "", &rest);
+            m.item("<span", &rest, "</span></li>");
         }
+        let mut table = false;
+        for c in cookies.iter().filter(|c| config::category(c) == bit) {
+            if !listed {
+                m.raw("<details><summary>").raw(t.details).raw("</summary><ul>");
+                listed = true;
+            }
+            if !table {
+                m.raw("</ul><table class=kapsel-t><thead><tr>");
+                for h in t.columns {
+                    m.raw("<th scope=col>").raw(h).raw("</th>");
+                }
+                m.raw("</tr></thead><tbody>");
+                table = true;
+            }
+            m.item("<tr><td", &config::text(c, "name"), "</td>")
+                .item("<td", &config::text(c, "provider"), "</td>")
+                .item("<td", &config::purpose(c, t.code), "</td>")
+                .item("<td", &texts::retention(t, &config::text(c, "retention")), "</td></tr>");
+        }
+        if listed {
+            m.raw(if table { "</tbody></table></details>" } else { "</ul></details>" });
+        }
+        m.raw("</div>");
     }
-    if cookies.clone().next().is_some() {
-        let table = add(&details, "table", "kapsel-t", "");
-        let head = add(&add(&table, "thead", "", ""), "tr", "", "");
-        for c in t.columns {
-            add(&head, "th", "", c).set("scope", "col");
-        }
-        let body = add(&table, "tbody", "", "");
-        for c in cookies {
-            let tr = add(&body, "tr", "", "");
-            add(&tr, "td", "", &c.name);
-            add(&tr, "td", "", &c.provider);
-            add(&tr, "td", "", &c.purpose);
-            add(&tr, "td", "", &texts::retention(t, &c.retention));
-        }
-    }
+    m.raw("<div class=kapsel-btns>");
+    button(&mut m, "save", t.save, true);
+    button(&mut m, "accept-all", t.accept, false);
+    button(&mut m, "reject-all", t.reject, false);
+    m.raw("</div></div>");
+    show(t, &m);
 }
 
 /// Closes the banner, shows the reopen control and returns focus.
@@ -213,12 +208,11 @@ pub fn close() {
     let had_focus = root.closest(":focus-within").is_some();
     root.remove();
     reopen_control();
+    let back = state::take_focus();
     if had_focus {
-        if let Some(back) = state::take_focus().filter(|e| e.connected() && e.tag() != "body") {
+        if let Some(back) = back.filter(El::connected) {
             back.focus();
         }
-    } else {
-        state::take_focus();
     }
 }
 
@@ -228,7 +222,7 @@ pub fn reopen_control() {
         return;
     }
     let t = state::texts();
-    let b = dom::el("button", "");
+    let b: El = dom::el("button");
     b.set("id", REOPEN);
     b.set("type", "button");
     b.set("lang", t.code);

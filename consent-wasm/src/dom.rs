@@ -116,15 +116,15 @@ extern "C" {
     /// Attribute names, as an array of strings.
     #[wasm_bindgen(method, js_name = getAttributeNames)]
     pub fn attr_names(this: &El) -> JsValue;
-    /// The lower-case tag name (`localName`).
-    #[wasm_bindgen(method, getter = localName)]
-    pub fn tag(this: &El) -> String;
     /// `textContent` (read).
     #[wasm_bindgen(method, getter = textContent)]
     pub fn text(this: &El) -> String;
     /// `textContent` (write): text only, never HTML.
     #[wasm_bindgen(method, setter = textContent)]
     pub fn set_text(this: &El, text: &str);
+    /// `innerHTML` (write; only Kapsel's constant markup, see [`crate::markup`]).
+    #[wasm_bindgen(method, setter = innerHTML)]
+    pub fn set_inner_html(this: &El, html: &str);
     /// `append`.
     #[wasm_bindgen(method)]
     pub fn append(this: &El, child: &El);
@@ -152,12 +152,6 @@ extern "C" {
     /// `isConnected`.
     #[wasm_bindgen(method, getter = isConnected)]
     pub fn connected(this: &El) -> bool;
-    /// `checked` (inputs).
-    #[wasm_bindgen(method, getter)]
-    pub fn checked(this: &El) -> bool;
-    /// `checked` (inputs, write).
-    #[wasm_bindgen(method, setter)]
-    pub fn set_checked(this: &El, on: bool);
     /// `nonce`.
     #[wasm_bindgen(method, getter)]
     pub fn nonce(this: &El) -> String;
@@ -194,23 +188,9 @@ extern "C" {
     pub fn prevent_default(this: &Ev);
 }
 
-/// `document.createElement(tag)` with a class (empty: none).
-pub fn el(tag: &str, class: &str) -> El {
-    let e = create_element(tag);
-    if !class.is_empty() {
-        e.set("class", class);
-    }
-    e
-}
-
-/// A child element with text, appended to `parent`.
-pub fn add(parent: &El, tag: &str, class: &str, text: &str) -> El {
-    let e = el(tag, class);
-    if !text.is_empty() {
-        e.set_text(text);
-    }
-    parent.append(&e);
-    e
+/// `document.createElement(tag)`.
+pub fn el(tag: &str) -> El {
+    create_element(tag)
 }
 
 /// `document.getElementById`.
@@ -229,6 +209,9 @@ pub fn query_all(within: Option<&El>, selector: &str) -> alloc::vec::Vec<El> {
 
 /// The items of an array or array-like (NodeList, attribute names …).
 pub fn items(list: &JsValue) -> Vec<JsValue> {
+    if !list.is_object() {
+        return Vec::new();
+    }
     let arr = array_from(list);
     (0..arr.length()).map(|i| arr.at(i)).collect()
 }

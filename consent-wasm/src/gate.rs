@@ -5,6 +5,7 @@
 
 use crate::category;
 use crate::dom::{self, El};
+use crate::markup::Markup;
 use crate::state;
 use alloc::string::String;
 use wasm_bindgen::JsValue;
@@ -12,45 +13,43 @@ use wasm_bindgen::JsValue;
 const DONE: &str = "data-kapsel-done";
 const PLACEHOLDER: &str = "data-kapsel-placeholder";
 
+/// Scripts still waiting for consent.
+const SCRIPTS: &str = "script[type=\"text/plain\"][data-consent]";
+/// Iframes still waiting for consent.
+const FRAMES: &str = "iframe[data-consent]:not([data-kapsel-done])";
+
+/// The categories a gated element asks for; `None` (never allowed: fail closed) when unknown.
+fn needs(e: &El) -> Option<u8> {
+    category::parse_list(&e.attr("data-consent")?)
+}
+
 /// Activates every gated element whose categories are all in `mask`, and puts placeholders in
 /// front of the iframes that stay blocked.
 pub fn apply(mask: u8) {
-    for e in dom::query_all(None, "[data-consent]") {
-        if e.attr(DONE).is_some() {
-            continue;
+    for e in dom::query_all(None, SCRIPTS) {
+        if needs(&e).is_some_and(|n| n & !mask == 0) {
+            run_script(&e);
         }
-        let tag = e.tag();
-        let is_script = tag == "script";
-        if !is_script && tag != "iframe" {
-            continue;
-        }
-        // Unknown or empty categories never open (fail closed).
-        let allowed = e
-            .attr("data-consent")
-            .and_then(|c| category::parse_list(&c))
-            .is_some_and(|need| need & !mask == 0);
-        if allowed {
-            if is_script {
-                run_script(&e);
-            } else {
-                load_iframe(&e);
-            }
-        } else if !is_script {
-            placeholder(&e);
+    }
+    for e in dom::query_all(None, FRAMES) {
+        match needs(&e) {
+            Some(n) if n & !mask == 0 => load_iframe(&e),
+            n => placeholder(&e, n.unwrap_or(0)),
         }
     }
 }
 
 /// The categories gated elements on the page ask for.
 pub fn requested() -> u8 {
-    dom::query_all(None, "[data-consent]")
-        .iter()
-        .filter_map(|e| e.attr("data-consent").and_then(|c| category::parse_list(&c)))
-        .fold(0, |a, b| a | b)
+    let mut mask = 0;
+    for e in dom::query_all(None, "[data-consent]") {
+        mask |= needs(&e).unwrap_or(0);
+    }
+    mask
 }
 
 fn run_script(old: &El) {
-    let new = dom::el("script", "");
+    let new = dom::el("script");
     for name in dom::items(&old.attr_names()).iter().filter_map(JsValue::as_string) {
         if name == "type" || name == "data-consent" {
             continue;
@@ -65,7 +64,6 @@ fn run_script(old: &El) {
     }
     new.set_nonce(&old.nonce());
     new.set_async(false);
-    new.set(DONE, "");
     if old.attr("src").is_none() {
         new.set_text(&old.text());
     }
@@ -83,61 +81,60 @@ fn load_iframe(frame: &El) {
     }
 }
 
-fn placeholder(frame: &El) {
+fn placeholder(frame: &El, need: u8) {
     if frame.previous().is_some_and(|p| p.attr(PLACEHOLDER).is_some()) {
         return;
     }
     let t = state::texts();
     let src = frame.attr("data-src").unwrap_or_default();
-    let need = frame
-        .attr("data-consent")
-        .and_then(|c| category::parse_list(&c))
-        .unwrap_or(0);
+    let need = need & !category::NECESSARY;
     let name: String = state::config()
         .and_then(|c| c.service_for_url(&src))
-        .map(|s| s.name.clone())
-        .or_else(|| frame.attr("title").filter(|t| !t.is_empty()))
+        .or_else(|| frame.attr("title"))
+        .filter(|n| !n.is_empty())
         .unwrap_or_else(|| String::from(crate::bytes::host(&src)));
-    // Size the placeholder like the iframe: its width/height attributes, else its layout box.
-    let (w, h) = (frame.width(), frame.height());
-    let ph = dom::el("div", "kapsel-ph");
+    let ph = dom::el("div");
+    ph.set("class", "kapsel-ph");
     ph.set(PLACEHOLDER, "");
     ph.set("lang", t.code);
+    // Sized like the iframe: its width/height attributes, else its layout box (CSSOM, not a
+    // style attribute: allowed under a strict style-src).
     let style = ph.style();
-    for (prop, attr, px) in [("width", "width", w), ("height", "height", h)] {
-        let mut v = frame.attr(attr).filter(|v| !v.is_empty()).unwrap_or_default();
-        if !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit()) {
-            v.push_str("px");
-        } else if v.is_empty() && px > 0.0 {
-            crate::record::push_decimal(&mut v, px as u64);
+    for (prop, px) in [("width", frame.width()), ("height", frame.height())] {
+        let mut v = frame.attr(prop).unwrap_or_default();
+        if v.is_empty() || v.bytes().all(|c| c.is_ascii_digit()) {
+            if v.is_empty() {
+                crate::record::push_decimal(&mut v, px as u64);
+            }
             v.push_str("px");
         }
-        if !v.is_empty() {
-            style.set_property(prop, &v, "");
-        }
+        style.set_property(prop, &v, "");
     }
-    let p = dom::add(&ph, "p", "", "");
-    dom::add(&p, "strong", "", &name);
     let mut why = String::from(t.blocked_a);
     why.push_str(&name);
     why.push_str(t.blocked_b);
-    let mut allow = String::from(t.allow);
-    let mut sep = "";
-    for bit in category::bits(need & !category::NECESSARY) {
-        why.push_str(sep);
-        why.push_str(t.lower[category::index(bit)]);
-        allow.push_str(sep);
-        allow.push_str(t.lower[category::index(bit)]);
-        sep = t.and;
+    let mut cats = String::new();
+    let mut ids = String::new();
+    for bit in category::bits(need) {
+        if !cats.is_empty() {
+            cats.push_str(t.and);
+            ids.push(' ');
+        }
+        cats.push_str(t.lower[category::index(bit)]);
+        ids.push_str(category::IDS[category::index(bit)]);
     }
+    why.push_str(&cats);
     why.push_str(t.blocked_c);
-    dom::add(&ph, "p", "", &why);
-    let b = dom::add(&ph, "button", "kapsel-btn", &allow);
-    b.set("type", "button");
-    b.set("data-kapsel-action", "allow");
-    if let Some(c) = frame.attr("data-consent") {
-        b.set("data-kapsel-category", &c);
-    }
+    let mut m = Markup::new();
+    m.item("<p><strong", &name, "</strong></p>")
+        .item("<p", &why, "</p>")
+        .raw("<button type=button class=kapsel-btn data-kapsel-action=allow data-kapsel-category=\"")
+        .raw(&ids)
+        .raw("\">")
+        .raw(t.allow)
+        .raw(&cats)
+        .raw("</button>");
+    m.fill(&ph);
     frame.style().set_property("display", "none", "important");
     frame.before(&ph);
 }

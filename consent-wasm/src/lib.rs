@@ -56,6 +56,7 @@ pub mod cookies;
 pub mod dom;
 pub mod gate;
 pub mod heap;
+pub mod markup;
 pub mod pattern;
 pub mod record;
 pub mod signals;

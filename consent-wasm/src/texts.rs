@@ -215,38 +215,38 @@ pub fn for_lang(lang: &str) -> &'static Texts {
     }
 }
 
+/// Retention units as declarations write them (English, Bokmål, Nynorsk), by kind: 0 session,
+/// 1 year, 2 month, 3 day, 4 hour, 5 minute.
+const UNITS: [(&str, usize); 15] = [
+    ("session", 0),
+    ("Session", 0),
+    ("økt", 0),
+    ("Økt", 0),
+    ("year", 1),
+    ("år", 1),
+    ("month", 2),
+    ("måne", 2),
+    ("månad", 2),
+    ("day", 3),
+    ("dag", 3),
+    ("hour", 4),
+    ("time", 4),
+    ("tim", 4),
+    ("minut", 5),
+];
+
 /// A declared retention (`session`, `2 years`, `13 måneder` …) in the page's language; text the
 /// banner does not recognise is shown as written.
 pub fn retention(t: &Texts, declared: &str) -> alloc::string::String {
     use alloc::string::String;
     let d = crate::bytes::trim(declared);
-    let (num, unit) = match crate::bytes::split_once(d, b' ') {
-        Some((n, u)) => (n, crate::bytes::trim(u)),
-        None => ("", d),
-    };
-    let lower = unit.to_ascii_lowercase();
-    let u = lower.as_str();
-    let kind = if ["session", "økt", "Økt"].contains(&u) {
-        0
-    } else if u.starts_with("year") || u == "år" {
-        1
-    } else if u.starts_with("month") || u.starts_with("måne") || u.starts_with("månad") {
-        2
-    } else if u.starts_with("day") || u.starts_with("dag") {
-        3
-    } else if u.starts_with("hour") || u.starts_with("time") || u.starts_with("tim") {
-        4
-    } else if u.starts_with("minut") {
-        5
-    } else {
+    let (num, unit) = crate::bytes::split_once(d, b' ').unwrap_or(("", d));
+    let Some(&(_, kind)) = UNITS.iter().find(|(u, _)| unit.starts_with(u)) else {
         return String::from(d);
     };
     let (one, many) = t.units[kind];
-    if kind == 0 {
-        return String::from(if num.is_empty() { one } else { d });
-    }
-    if crate::record::parse_decimal(num).is_none() {
-        return String::from(d);
+    if kind == 0 || crate::record::parse_decimal(num).is_none() {
+        return String::from(if kind == 0 && num.is_empty() { one } else { d });
     }
     let mut s = String::from(num);
     s.push(' ');

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::exit::Outcome;
-use crate::scan::Usage;
+use crate::exit::{Outcome, Usage};
 use crate::report::Report;
 
 /// Arguments of `kapsel diff`.
@@ -98,8 +97,16 @@ pub fn compare(old: &Report, new: &Report) -> Delta {
             .map(|c| format!("{} ({})", c.name, c.domain))
             .collect()
     };
-    let oh: BTreeSet<String> = old.third_party_hosts.iter().map(|h| h.host.clone()).collect();
-    let nh: BTreeSet<String> = new.third_party_hosts.iter().map(|h| h.host.clone()).collect();
+    let oh: BTreeSet<String> = old
+        .third_party_hosts
+        .iter()
+        .map(|h| h.host.clone())
+        .collect();
+    let nh: BTreeSet<String> = new
+        .third_party_hosts
+        .iter()
+        .map(|h| h.host.clone())
+        .collect();
     let (of, nf) = (finding_keys(old), finding_keys(new));
     Delta {
         cookies_added: diff(&oc, &nc),

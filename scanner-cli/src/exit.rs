@@ -11,6 +11,11 @@ pub enum Outcome {
     Findings,
 }
 
+/// Bad input or a run that could not be done: always exit 2, with the message on stderr.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
 /// Prints an error chain (if any) and turns the outcome into the process exit status.
 pub fn report(result: anyhow::Result<Outcome>) -> ExitCode {
     match result {

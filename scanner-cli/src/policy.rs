@@ -7,13 +7,13 @@
 //! out. Output: the names one a line, or JSON with each name's match in the knowledge base (base
 //! entry, service, category), its near-miss suggestion, and the services the statement names.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
 use kapsel_catalogue::extract::{self, Extraction};
-use kapsel_catalogue::KnowledgeBase;
 use scraper::{Html, Node};
 use serde_json::{json, Value};
 
@@ -57,19 +57,30 @@ pub fn run(cmd: PolicyCommand) -> Result<Outcome> {
             let base = crate::knowledge::load(&knowledge_base)?;
             let text = read_statement(&source)?;
             let found = extract::extract(&text, &base);
-            match format {
-                OutputFormat::Text => {
-                    for name in &found.names {
-                        println!("{}", name.name);
-                    }
-                }
+            let out = match format {
+                OutputFormat::Text => found
+                    .names
+                    .iter()
+                    .map(|n| format!("{}\n", n.name))
+                    .collect(),
                 OutputFormat::Json => {
-                    let doc = to_json(&source, &found, &base);
-                    println!("{}", serde_json::to_string_pretty(&doc)?);
+                    serde_json::to_string_pretty(&to_json(&source, &found))? + "\n"
                 }
-            }
+            };
+            write_stdout(&out)?;
             Ok(Outcome::Clean)
         }
+    }
+}
+
+/// Writes to standard output; a reader that stopped early (`| head`) is no error.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
     }
 }
 
@@ -114,9 +125,12 @@ fn fetch(url: &str) -> Result<(String, Option<String>)> {
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let body = response
-        .text()
-        .map_err(|e| Usage(format!("cannot read the answer from {url}: {}", error_chain(&e))))?;
+    let body = response.text().map_err(|e| {
+        Usage(format!(
+            "cannot read the answer from {url}: {}",
+            error_chain(&e)
+        ))
+    })?;
     Ok((body, content_type))
 }
 
@@ -166,7 +180,10 @@ pub fn html_text(html: &str) -> String {
         match node.value() {
             Node::Text(text) => {
                 let text: &str = text;
-                raw.extend(text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }));
+                raw.extend(
+                    text.chars()
+                        .map(|c| if c.is_whitespace() { ' ' } else { c }),
+                );
                 continue;
             }
             Node::Element(element) => {
@@ -191,7 +208,7 @@ pub fn html_text(html: &str) -> String {
 }
 
 /// The JSON form of an extraction.
-fn to_json(source: &str, found: &Extraction, base: &KnowledgeBase) -> Value {
+fn to_json(source: &str, found: &Extraction) -> Value {
     let names: Vec<Value> = found
         .names
         .iter()
@@ -223,6 +240,28 @@ fn to_json(source: &str, found: &Extraction, base: &KnowledgeBase) -> Value {
             })
         })
         .collect();
-    let _ = base;
     json!({ "source": source, "names": names, "services": services })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scraper_reader_agrees_with_the_catalogue_fallback() {
+        let html = include_str!("../../shared/tests/fixtures/policies/english-list.html");
+        let text = html_text(html);
+        assert_eq!(text, extract::html_to_text(html));
+        assert!(text.contains("__cf_bm\tCloudflare\tTells people from bots\t30 minutes\n"));
+        assert!(text.contains("\u{2022} XSRF-TOKEN: protects"));
+        assert!(!text.contains("_fake_in_script"));
+    }
+
+    #[test]
+    fn html_is_told_by_content_type_or_tags() {
+        assert!(is_html("whatever", Some("text/html; charset=utf-8")));
+        assert!(!is_html("<html>", Some("text/plain")));
+        assert!(is_html("  <!DOCTYPE html><p>x", None));
+        assert!(!is_html("Informasjonskapsler: _ga", None));
+    }
 }

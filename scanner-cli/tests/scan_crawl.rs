@@ -79,15 +79,33 @@ fn finds_cookies_set_every_way_and_reports_broken_pages() {
     let resolve = format!("www.facebook.com:{}:127.0.0.1", tp.port);
     let (out, report) = scan(
         &start,
-        &["--consent", "none", "--resolve", &resolve, "--timeout", "5", "--fail-on", "never"],
+        &[
+            "--consent",
+            "none",
+            "--resolve",
+            &resolve,
+            "--timeout",
+            "5",
+            "--fail-on",
+            "never",
+        ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
 
-    for name in ["hdr", "scr", "late", "page_c", "redir", "sm", "datr", "fb_js"] {
-        assert_eq!(cookies(&report, name).len(), 1, "cookie {name} missing: {report:#}");
+    for name in [
+        "hdr", "scr", "late", "page_c", "redir", "sm", "datr", "fb_js",
+    ] {
+        assert_eq!(
+            cookies(&report, name).len(),
+            1,
+            "cookie {name} missing: {report:#}"
+        );
     }
-    assert!(cookies(&report, "priv").is_empty(), "robots.txt was not honoured");
+    assert!(
+        cookies(&report, "priv").is_empty(),
+        "robots.txt was not honoured"
+    );
 
     let hdr = cookies(&report, "hdr")[0];
     assert_eq!(hdr["set_by"], "header");
@@ -103,9 +121,15 @@ fn finds_cookies_set_every_way_and_reports_broken_pages() {
     assert_eq!(datr["set_by_host"], "www.facebook.com");
     assert_eq!(datr["declared_lifetime_seconds"], 63_072_000);
     let stored = datr["lifetime_seconds"].as_i64().unwrap();
-    assert!(stored <= 400 * 86_400 + 5, "Chromium caps at 400 days: {stored}");
+    assert!(
+        stored <= 400 * 86_400 + 5,
+        "Chromium caps at 400 days: {stored}"
+    );
     assert_eq!(cookies(&report, "fb_js")[0]["set_by"], "script");
-    assert_eq!(cookies(&report, "sm")[0]["first_seen"][0]["page"], format!("{start}only-in-sitemap"));
+    assert_eq!(
+        cookies(&report, "sm")[0]["first_seen"][0]["page"],
+        format!("{start}only-in-sitemap")
+    );
     assert_eq!(cookies(&report, "redir")[0]["set_by"], "header");
 
     let pages = report["pages"].as_array().unwrap();
@@ -125,14 +149,20 @@ fn finds_cookies_set_every_way_and_reports_broken_pages() {
             .unwrap_or_else(|| panic!("{suffix} not visited"))
     };
     assert_eq!(error_of("/broken"), "HTTP 500");
-    assert!(error_of("/slow").contains("timed out"), "{}", error_of("/slow"));
+    assert!(
+        error_of("/slow").contains("timed out"),
+        "{}",
+        error_of("/slow")
+    );
     assert_eq!(error_of("/"), "");
     let go = pages
         .iter()
         .find(|p| p["url"].as_str().unwrap().ends_with("/go"))
         .unwrap();
     assert!(go["final_url"].as_str().unwrap().ends_with("/landing"));
-    assert!(pages.iter().all(|p| !p["url"].as_str().unwrap().contains("elsewhere")));
+    assert!(pages
+        .iter()
+        .all(|p| !p["url"].as_str().unwrap().contains("elsewhere")));
 
     let hosts: Vec<&str> = report["third_party_hosts"]
         .as_array()
@@ -141,19 +171,35 @@ fn finds_cookies_set_every_way_and_reports_broken_pages() {
         .map(|h| h["host"].as_str().unwrap())
         .collect();
     assert_eq!(hosts, vec!["www.facebook.com"]);
-    assert_eq!(report["summary"]["pages_failed"], 2);
+    assert_eq!(error_of("/missing"), "HTTP 404");
+    assert_eq!(report["summary"]["pages_failed"], 3);
 }
 
 #[test]
 fn an_unreachable_site_is_a_failed_run_with_a_report() {
     let (out, report) = scan(
         "http://no-such-host.invalid/",
-        &["--consent", "none", "--timeout", "5", "--no-sitemap", "--ignore-robots"],
+        &[
+            "--consent",
+            "none",
+            "--timeout",
+            "5",
+            "--no-sitemap",
+            "--ignore-robots",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
-    let pages = report["pages"].as_array().expect("the report is still written");
+    let pages = report["pages"]
+        .as_array()
+        .expect("the report is still written");
     assert_eq!(pages.len(), 1);
-    assert!(pages[0]["error"].as_str().unwrap().contains("NAME_NOT_RESOLVED"), "{pages:?}");
+    assert!(
+        pages[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("NAME_NOT_RESOLVED"),
+        "{pages:?}"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no page"));
 }
 

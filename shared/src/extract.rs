@@ -396,6 +396,10 @@ struct Line {
     header: bool,
     /// A list item (`•`, `-`, `*`, `1.` at the start).
     bullet: bool,
+    /// Words other than conjunctions.
+    words: usize,
+    /// The name cell holds one name or a list of them (not a phrase).
+    name_cell_listed: bool,
 }
 
 #[derive(Debug, Default)]
@@ -426,6 +430,10 @@ impl Doc {
                 bullet: is_bullet(raw),
                 ..Line::default()
             };
+            line.words = doc.toks[first..end]
+                .iter()
+                .filter(|t| !is_conjunction(&t.text))
+                .count();
             for t in &doc.toks[first..end] {
                 if is_cookie_word(&t.text) {
                     line.cookie_word = true;
@@ -443,6 +451,16 @@ impl Doc {
                         let state = table.get_or_insert((None, false));
                         line.name_col = state.0;
                         line.cookie_table = state.1;
+                        let cell: Vec<&Tok> = doc.toks[first..end]
+                            .iter()
+                            .filter(|t| t.cell.is_some() && t.cell == line.name_col)
+                            .collect();
+                        line.name_cell_listed = cell.len() == 1
+                            || cell.windows(2).all(|w| {
+                                w[0].comma_after
+                                    || is_conjunction(&w[0].text)
+                                    || is_conjunction(&w[1].text)
+                            });
                     }
                 }
             } else if first != end {
@@ -900,6 +918,10 @@ const NAME_PARTS: &[&str] = &[
     "consent",
     "key",
 ];
+
+fn is_conjunction(word: &str) -> bool {
+    CONJUNCTIONS.contains(&word.to_ascii_lowercase().as_str())
+}
 
 fn is_stopword(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
@@ -1365,13 +1387,9 @@ impl<'a> Scorer<'_, 'a> {
     fn is_label(&self, i: usize) -> bool {
         let doc = self.doc;
         let tok = &doc.toks[i];
-        let toks = doc.line_toks(tok.line);
-        let words = toks
-            .iter()
-            .filter(|t| !CONJUNCTIONS.contains(&t.text.to_ascii_lowercase().as_str()))
-            .count();
-        let head = toks.first().is_some_and(|t| std::ptr::eq(t, tok));
-        words <= 4
+        let line = &doc.lines[tok.line];
+        let head = line.first == i;
+        line.words <= 4
             || head && tok.colon_after
             || tok.cell == Some(0) && doc.lines[tok.line].table_row
     }
@@ -1400,19 +1418,7 @@ impl<'a> Scorer<'_, 'a> {
         if line.name_col.is_none() || tok.cell != line.name_col {
             return 0;
         }
-        let cell: Vec<&Tok> = doc
-            .line_toks(tok.line)
-            .iter()
-            .filter(|t| t.cell == tok.cell)
-            .collect();
-        let listed = cell.len() == 1
-            || cell.iter().enumerate().all(|(k, t)| {
-                k + 1 == cell.len()
-                    || t.comma_after
-                    || CONJUNCTIONS.contains(&t.text.to_ascii_lowercase().as_str())
-                    || CONJUNCTIONS.contains(&cell[k + 1].text.to_ascii_lowercase().as_str())
-            });
-        if listed {
+        if line.name_cell_listed {
             3
         } else {
             1
@@ -1465,7 +1471,7 @@ impl<'a> Scorer<'_, 'a> {
     /// The tokens of the list ("A, B og C") that token `i` belongs to.
     fn enumeration(&self, i: usize) -> Vec<usize> {
         let toks = &self.doc.toks;
-        let conj = |j: usize| CONJUNCTIONS.contains(&toks[j].text.to_ascii_lowercase().as_str());
+        let conj = |j: usize| is_conjunction(&toks[j].text);
         let same = |a: usize, b: usize| {
             toks[a].line == toks[b].line && toks[a].cell == toks[b].cell && !toks[a].sentence_end
         };
@@ -1484,16 +1490,21 @@ impl<'a> Scorer<'_, 'a> {
             }
             None
         };
+        // Lists longer than this are no cookie enumerations; the bound keeps hostile input linear.
+        const LONGEST: usize = 64;
         let mut start = i;
-        while let Some(prev) = (start.saturating_sub(2)..start)
-            .rev()
-            .find(|&p| next(p) == Some(start))
-        {
-            start = prev;
+        for _ in 0..LONGEST {
+            match (start.saturating_sub(2)..start)
+                .rev()
+                .find(|&p| next(p) == Some(start))
+            {
+                Some(prev) => start = prev,
+                None => break,
+            }
         }
         let mut run = vec![start];
         let mut at = start;
-        while let Some(n) = next(at) {
+        while let Some(n) = next(at).filter(|_| run.len() < 2 * LONGEST) {
             run.push(n);
             at = n;
         }

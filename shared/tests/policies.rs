@@ -34,9 +34,11 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 /// Whether a found name stands for a required one (as written, or as the pattern it matches).
 fn same(found: &kapsel_catalogue::extract::FoundName, wanted: &str) -> bool {
     key(&found.name) == key(wanted)
-        || found
-            .known()
-            .is_some_and(|k| !k.pattern.is_exact() && k.pattern.matches(wanted) && key(k.pattern.as_str()) == key(&found.name))
+        || found.known().is_some_and(|k| {
+            !k.pattern.is_exact()
+                && k.pattern.matches(wanted)
+                && key(k.pattern.as_str()) == key(&found.name)
+        })
 }
 
 struct Score {
@@ -46,7 +48,11 @@ struct Score {
     counted_right: usize,
 }
 
-fn score(ex: &Extraction, required: &[String], optional: &[String]) -> (Score, Vec<String>, Vec<String>) {
+fn score(
+    ex: &Extraction,
+    required: &[String],
+    optional: &[String],
+) -> (Score, Vec<String>, Vec<String>) {
     let missed: Vec<String> = required
         .iter()
         .filter(|r| !ex.names.iter().any(|f| same(f, r)))
@@ -149,7 +155,10 @@ fn real_statements_reach_the_recall_and_precision_targets() {
         }
     }
     let (recall, precision) = (ratio(hit, required), ratio(right, found));
-    println!("{:<28} recall {recall:.3} ({hit}/{required})  precision {precision:.3} ({right}/{found})", "total");
+    println!(
+        "{:<28} recall {recall:.3} ({hit}/{required})  precision {precision:.3} ({right}/{found})",
+        "total"
+    );
     assert!(recall >= 0.95, "total recall {recall:.3} < 0.95");
     assert!(precision >= 0.95, "total precision {precision:.3} < 0.95");
     assert!(failures.is_empty(), "{failures:#?}");

@@ -328,14 +328,40 @@ fn a_new_declaration_revision_asks_again() {
     s.wait_cookie("_ga");
     s.visit("/");
     assert_eq!(s.js("!!document.getElementById('kapsel-banner')"), false, "same revision: no banner");
-    s.visit("/r2/");
+
+    // The same site with a new revision of its declaration (cookies on 127.0.0.1 ignore the port,
+    // so a second server on another port sees the same consent cookie).
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures(), copy.path());
+    let declaration = copy.path().join("declaration.json");
+    let text = std::fs::read_to_string(&declaration).expect("declaration");
+    assert!(text.contains("\"revision\": \"r1\""));
+    std::fs::write(&declaration, text.replace("\"revision\": \"r1\"", "\"revision\": \"r2\""))
+        .expect("write declaration");
+    let r2 = Demo::start(DemoOptions::new(Site::Dir(copy.path().to_path_buf()))).expect("r2 site");
+    open(&s.tab, &r2.url("/")).expect("r2 page");
     s.wait("document.getElementById('kapsel-banner')");
     assert_eq!(s.js("window.kapsel.consent().statistics"), false, "the old consent does not carry over");
     assert_eq!(
-        s.js("document.querySelector('script[type=\"text/plain\"][data-consent]') !== null"),
-        true,
+        s.js("document.querySelectorAll('script[type=\"text/plain\"][data-consent]').length"),
+        2,
         "gated scripts stay inert"
     );
+    sleep(SETTLE);
+    assert!(r2.tracker_requests().is_empty(), "{:?}", r2.tracker_requests());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("fixture dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
 }
 
 #[test]
@@ -379,4 +405,208 @@ fn global_privacy_control_refuses_marketing() {
     sleep(SETTLE);
     assert!(!s.tracker_hosts().contains("www.facebook.com"));
     assert_eq!(s.js("window.kapsel.consent().marketing"), false);
+}
+
+/// The element that has focus, as `#id`, `data-kapsel-action`, `input:<category>` or the tag name.
+fn focused(s: &Setup) -> String {
+    s.js(
+        "(() => { const e = document.activeElement; if (!e) return '';
+           if (e.id) return '#' + e.id;
+           if (e.dataset.kapselAction) return e.dataset.kapselAction + (e.closest('[data-kapsel-placeholder]') ? '@placeholder' : '');
+           if (e.dataset.kapselCategory) return 'input:' + e.dataset.kapselCategory;
+           return e.tagName.toLowerCase(); })()",
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// Presses Tab until `target` has focus (at most `limit` times); returns what had focus on the way.
+fn tab_to(s: &Setup, target: &str, limit: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    for _ in 0..limit {
+        s.tab.press_key("Tab").expect("Tab");
+        let f = focused(s);
+        seen.push(f.clone());
+        if f == target {
+            return seen;
+        }
+    }
+    panic!("Tab never reached {target}; focus went {seen:?}");
+}
+
+#[test]
+fn the_keyboard_alone_reaches_and_presses_every_button() {
+    let s = setup();
+    s.visit("/");
+    assert_eq!(focused(&s), "#kapsel-banner", "focus starts in the banner");
+    // First layer, in reading order: the privacy link, accept, reject, settings.
+    let order = tab_to(&s, "settings", 6);
+    assert_eq!(order, ["a", "accept-all", "reject-all", "settings"]);
+    // Focus is visible.
+    s.tab.press_key("Tab").expect("Tab");
+    s.tab.press_key("Tab").expect("Tab"); // wraps past the page's own links eventually; go back:
+    let _ = tab_to(&s, "accept-all", 30);
+    assert_ne!(
+        s.js("getComputedStyle(document.activeElement).outlineStyle"),
+        "none",
+        "a visible focus indicator"
+    );
+    let _ = tab_to(&s, "settings", 4);
+    s.tab.press_key("Enter").expect("Enter");
+    s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
+    assert_eq!(focused(&s), "#kapsel-banner", "focus moves into the settings layer");
+    // Switch statistics on with Space, then save.
+    let _ = tab_to(&s, "input:statistics", 10);
+    s.tab.press_key(" ").expect("Space");
+    assert_eq!(s.js("document.activeElement.checked"), true);
+    let order = tab_to(&s, "save", 12);
+    assert!(order.contains(&"input:marketing".to_string()), "{order:?}");
+    s.tab.press_key("Enter").expect("Enter");
+    s.wait_cookie("_ga");
+    assert_eq!(s.js("!!document.getElementById('kapsel-banner')"), false);
+    // The placeholder's allow button, then the reopen control, come in page order.
+    let _ = tab_to(&s, "allow@placeholder", 20);
+    s.tab.press_key("Enter").expect("Enter");
+    s.wait_cookie("datr");
+    let _ = tab_to(&s, "#kapsel-reopen", 20);
+    s.tab.press_key("Enter").expect("Enter");
+    s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
+    let order = tab_to(&s, "reject-all", 16);
+    assert!(order.contains(&"accept-all".to_string()), "{order:?}");
+    s.js("window.beforeReload = 1");
+    s.tab.press_key("Enter").expect("Enter");
+    s.wait("document.readyState === 'complete' && window.beforeReload === undefined && window.kapsel");
+    let c = s.js("window.kapsel.consent()");
+    assert_eq!((c["statistics"].clone(), c["marketing"].clone()), (Value::Bool(false), Value::Bool(false)));
+}
+
+/// Where the test command installs axe-core (`npm install --prefix target/tools axe-core`).
+fn axe_source() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is not installed at {} ({e}): run `npm install --prefix target/tools axe-core@4` \
+             (scripts/test.sh does)",
+            path.display()
+        )
+    })
+}
+
+fn reduced_motion(s: &Setup) {
+    s.tab
+        .call_method(headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+            media: None,
+            features: Some(vec![headless_chrome::protocol::cdp::Emulation::MediaFeature {
+                name: "prefers-reduced-motion".into(),
+                value: "reduce".into(),
+            }]),
+        })
+        .expect("emulate reduced motion");
+}
+
+fn axe_violations(s: &Setup, include: &str) -> Value {
+    s.js(&format!(
+        "axe.run({{ include: {include} }}, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }} }})
+           .then(r => r.violations.map(v => ({{ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary) }})))"
+    ))
+}
+
+#[test]
+fn axe_finds_no_violation_in_the_banner_or_the_settings_layer() {
+    let s = setup();
+    reduced_motion(&s);
+    s.visit("/");
+    assert_eq!(
+        s.js("getComputedStyle(document.getElementById('kapsel-banner')).animationName"),
+        "none",
+        "no motion when the visitor asks for less"
+    );
+    s.js(&axe_source());
+    let first = axe_violations(&s, "[['#kapsel-banner'], ['[data-kapsel-placeholder]']]");
+    assert_eq!(first, serde_json::json!([]), "first layer and placeholder: {first:#}");
+    s.click("#kapsel-banner [data-kapsel-action=settings]");
+    s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
+    s.js("document.querySelectorAll('#kapsel-banner details').forEach(d => d.open = true); 1");
+    let settings = axe_violations(&s, "[['#kapsel-banner']]");
+    assert_eq!(settings, serde_json::json!([]), "settings layer: {settings:#}");
+    s.click("#kapsel-banner [data-kapsel-action=reject-all]");
+    s.wait("document.getElementById('kapsel-reopen')");
+    let reopen = axe_violations(&s, "[['#kapsel-reopen']]");
+    assert_eq!(reopen, serde_json::json!([]), "reopen control: {reopen:#}");
+}
+
+#[test]
+fn the_banner_motion_follows_the_visitor_preference() {
+    let s = setup();
+    s.visit("/");
+    assert_eq!(
+        s.js("getComputedStyle(document.getElementById('kapsel-banner')).animationName"),
+        "kapsel-in"
+    );
+}
+
+#[test]
+fn both_layers_reflow_at_320_css_pixels() {
+    let s = setup();
+    s.tab
+        .call_method(headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+            width: 320,
+            height: 568,
+            device_scale_factor: 1.0,
+            mobile: false,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .expect("320 px viewport");
+    s.visit("/");
+    let fits = "(() => { const b = document.getElementById('kapsel-banner');
+        const r = b.getBoundingClientRect();
+        const buttons = [...b.querySelectorAll('button')].every(x => { const q = x.getBoundingClientRect(); return q.left >= 0 && q.right <= 320; });
+        return { overflow: b.scrollWidth > b.clientWidth, width: Math.round(r.width), height: Math.round(r.height), buttons }; })()";
+    let first = s.js(fits);
+    assert_eq!(first["overflow"], false, "{first}");
+    assert_eq!(first["width"], 320, "{first}");
+    assert_eq!(first["buttons"], true, "{first}");
+    assert!(first["height"].as_i64().unwrap() <= 568, "{first}");
+    s.click("#kapsel-banner [data-kapsel-action=settings]");
+    s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
+    s.js("document.querySelectorAll('#kapsel-banner details').forEach(d => d.open = true); 1");
+    let settings = s.js(fits);
+    assert_eq!(settings["overflow"], false, "{settings}");
+    assert_eq!(settings["buttons"], true, "{settings}");
+    assert!(settings["height"].as_i64().unwrap() <= 568, "scrolls within the viewport: {settings}");
+}
+
+#[test]
+fn it_works_under_a_strict_content_security_policy() {
+    let s = setup();
+    s.tab
+        .call_method(headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument {
+            source: "window.violations = []; document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));".into(),
+            world_name: None,
+            include_command_line_api: None,
+            run_immediately: None,
+        })
+        .expect("violation recorder");
+    s.visit("/csp/");
+    s.wait("document.getElementById('kapsel-banner')");
+    assert_eq!(
+        s.js("getComputedStyle(document.getElementById('kapsel-banner')).position"),
+        "fixed",
+        "the stylesheet applies under style-src 'self'"
+    );
+    s.click("#kapsel-banner [data-kapsel-action=accept-all]");
+    s.wait_cookie("_ga");
+    s.wait_cookie("datr");
+    assert_eq!(s.js("window.violations"), serde_json::json!([]));
 }

@@ -55,6 +55,17 @@ fn gated_demo_stores_exactly_the_expected_cookies_in_each_phase() {
         set(&[UNDECLARED]),
         "the one cookie the declaration forgets\n{why}"
     );
+    let kinds: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .expect("report.findings")
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["undeclared"]),
+        "no other finding: every declared cookie is seen, with its declared lifetime\n{why}"
+    );
     assert_eq!(
         scan.status, 1,
         "an undeclared cookie is a finding\n{}",

@@ -147,7 +147,11 @@ pub fn render(r: &Report) -> String {
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 e(&h.host),
                 e(h.service.as_deref().unwrap_or("")),
-                if h.before_consent { "<strong>yes</strong>" } else { "no" },
+                if h.before_consent {
+                    "<strong>yes</strong>"
+                } else {
+                    "no"
+                },
                 if h.declared { "yes" } else { "no" },
                 e(&h.first_page)
             );

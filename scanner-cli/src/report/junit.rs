@@ -18,13 +18,17 @@ pub fn render(r: &Report, fail_on: Option<Severity>) -> String {
                     && f.domain.as_deref().is_none_or(|d| d == c.domain)
             })
             .collect();
-        cases.push((c.category.clone(), format!("{} ({})", c.name, c.domain), findings));
+        cases.push((
+            c.category.clone(),
+            format!("{} ({})", c.name, c.domain),
+            findings,
+        ));
     }
     for f in &r.findings {
         let about_listed_cookie = f.cookie.as_ref().is_some_and(|name| {
-            r.cookies.iter().any(|c| {
-                &c.name == name && f.domain.as_deref().is_none_or(|d| d == c.domain)
-            })
+            r.cookies
+                .iter()
+                .any(|c| &c.name == name && f.domain.as_deref().is_none_or(|d| d == c.domain))
         });
         if !about_listed_cookie {
             let subject = f
@@ -64,7 +68,10 @@ pub fn render(r: &Report, fail_on: Option<Severity>) -> String {
             escape_xml(class),
             escape_xml(name)
         );
-        let failing: Vec<_> = findings.iter().filter(|f| f.severity >= threshold).collect();
+        let failing: Vec<_> = findings
+            .iter()
+            .filter(|f| f.severity >= threshold)
+            .collect();
         let passing: Vec<_> = findings.iter().filter(|f| f.severity < threshold).collect();
         if failing.is_empty() && passing.is_empty() {
             out.push_str("/>\n");
@@ -90,7 +97,11 @@ pub fn render(r: &Report, fail_on: Option<Severity>) -> String {
                 .iter()
                 .map(|f| format!("[{}] {}: {}", f.severity, f.kind, f.message))
                 .collect();
-            let _ = writeln!(out, "      <system-out>{}</system-out>", escape_xml(&text.join("\n")));
+            let _ = writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                escape_xml(&text.join("\n"))
+            );
         }
         out.push_str("    </testcase>\n");
     }

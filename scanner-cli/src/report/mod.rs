@@ -360,6 +360,7 @@ pub struct Finding {
 
 /// Counts on top of the report.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Summary {
     /// Distinct pages visited (over all phases).
     pub pages_visited: usize,
@@ -597,7 +598,10 @@ mod tests {
         assert_eq!(Format::from_path(Path::new("r.html")), Some(Format::Html));
         assert_eq!(Format::from_path(Path::new("r.sarif")), Some(Format::Sarif));
         assert_eq!(Format::from_path(Path::new("r.json")), Some(Format::Json));
-        assert_eq!(Format::from_path(Path::new("junit.xml")), Some(Format::Junit));
+        assert_eq!(
+            Format::from_path(Path::new("junit.xml")),
+            Some(Format::Junit)
+        );
         assert_eq!(Format::from_path(Path::new("report")), None);
     }
 

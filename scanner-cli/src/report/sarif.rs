@@ -32,7 +32,10 @@ pub fn render(r: &Report) -> String {
         .iter()
         .map(|f| {
             let uri = f.page.clone().unwrap_or_else(|| r.site.clone());
-            let rule_index = FindingKind::ALL.iter().position(|k| *k == f.kind).unwrap_or(0);
+            let rule_index = FindingKind::ALL
+                .iter()
+                .position(|k| *k == f.kind)
+                .unwrap_or(0);
             json!({
                 "ruleId": f.kind.as_str(),
                 "ruleIndex": rule_index,

@@ -4,7 +4,13 @@ use std::fmt::Write;
 
 use super::{human_duration, Report};
 
-const CATEGORY_ORDER: [&str; 5] = ["necessary", "preferences", "statistics", "marketing", "unknown"];
+const CATEGORY_ORDER: [&str; 5] = [
+    "necessary",
+    "preferences",
+    "statistics",
+    "marketing",
+    "unknown",
+];
 
 /// Renders the report for a terminal.
 pub fn render(r: &Report) -> String {
@@ -34,7 +40,13 @@ pub fn render(r: &Report) -> String {
         s.findings_high, s.findings_medium, s.findings_low, s.findings_info
     );
     for p in &r.phases {
-        let _ = writeln!(out, "  phase {:<6} {} pages; {}", p.phase.as_str(), p.pages, p.note);
+        let _ = writeln!(
+            out,
+            "  phase {:<6} {} pages; {}",
+            p.phase.as_str(),
+            p.pages,
+            p.note
+        );
     }
     if !r.declared_sources.is_empty() {
         let _ = writeln!(out, "Compared with: {}", r.declared_sources.join(", "));

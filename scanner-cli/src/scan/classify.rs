@@ -36,8 +36,6 @@ impl Declared<'_> {
 /// One declared name, with what the declaration says about it.
 struct DeclaredName {
     pattern: NamePattern,
-    retention: Option<Retention>,
-    retention_text: Option<String>,
     from: &'static str,
 }
 
@@ -48,8 +46,6 @@ fn declared_names(declared: &Declared<'_>) -> Vec<DeclaredName> {
             if c.origin == Origin::Declared {
                 out.push(DeclaredName {
                     pattern: c.pattern.clone(),
-                    retention: c.retention,
-                    retention_text: c.retention_text.clone(),
                     from: "declaration",
                 });
             }
@@ -58,11 +54,12 @@ fn declared_names(declared: &Declared<'_>) -> Vec<DeclaredName> {
     if let Some((_, names)) = declared.policy {
         for n in names {
             let pattern = NamePattern::parse(n);
-            if !out.iter().any(|d: &DeclaredName| d.pattern.as_str() == pattern.as_str()) {
+            if !out
+                .iter()
+                .any(|d: &DeclaredName| d.pattern.as_str() == pattern.as_str())
+            {
                 out.push(DeclaredName {
                     pattern,
-                    retention: None,
-                    retention_text: None,
                     from: "privacy statement",
                 });
             }
@@ -119,8 +116,12 @@ pub fn classify(
     let misspelled: Vec<(usize, String)> = names
         .iter()
         .enumerate()
-        .filter(|(_, n)| n.pattern.is_exact() && !observed_refs.iter().any(|o| n.pattern.matches(o)))
-        .filter_map(|(i, n)| misspelling_of(n.pattern.as_str(), &observed_refs, base).map(|m| (i, m)))
+        .filter(|(_, n)| {
+            n.pattern.is_exact() && !observed_refs.iter().any(|o| n.pattern.matches(o))
+        })
+        .filter_map(|(i, n)| {
+            misspelling_of(n.pattern.as_str(), &observed_refs, base).map(|m| (i, m))
+        })
         .collect();
 
     let mut findings = Vec::new();
@@ -152,10 +153,11 @@ pub fn classify(
             c.declared = true;
             c.declared_as = Some(dc.pattern.as_str().to_string());
             c.category = dc.category.id().to_string();
-            c.service = dc
-                .service
-                .as_deref()
-                .map(|s| d.service(s).map(|x| x.name.clone()).unwrap_or_else(|| s.to_string()));
+            c.service = dc.service.as_deref().map(|s| {
+                d.service(s)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| s.to_string())
+            });
             c.vendor = Some(dc.provider.clone()).filter(|p| !p.is_empty());
             c.classified_by = "declaration".into();
         } else {
@@ -195,7 +197,9 @@ pub fn classify(
         if !h.declared {
             h.declared = declared.declaration.is_some_and(|d| {
                 d.cookies.iter().any(|c| {
-                    c.domain.as_deref().is_some_and(|cd| domain_matches(&h.host, cd))
+                    c.domain
+                        .as_deref()
+                        .is_some_and(|cd| domain_matches(&h.host, cd))
                 })
             });
         }
@@ -363,7 +367,6 @@ pub fn classify(
                 n.pattern.as_str()
             ),
         );
-        let _ = (&n.retention, &n.retention_text);
     }
 
     // Hosts.

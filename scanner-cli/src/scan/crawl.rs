@@ -23,8 +23,22 @@ const NOT_PAGES: &[&str] = &[
 
 /// Second-level labels under which registrations happen one level deeper.
 const TWO_LABEL_SUFFIXES: &[&str] = &[
-    "co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.nz", "co.jp",
-    "com.br", "co.za", "com.cn", "priv.no", "kommune.no", "fylkeskommune.no", "herad.no",
+    "co.uk",
+    "org.uk",
+    "ac.uk",
+    "gov.uk",
+    "com.au",
+    "net.au",
+    "org.au",
+    "co.nz",
+    "co.jp",
+    "com.br",
+    "co.za",
+    "com.cn",
+    "priv.no",
+    "kommune.no",
+    "fylkeskommune.no",
+    "herad.no",
 ];
 
 /// Most URLs differing only in their query string kept for one path (calendars, filters).
@@ -105,7 +119,9 @@ fn glob_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    parts.last().is_none_or(|l| l.is_empty() || text.ends_with(l))
+    parts
+        .last()
+        .is_none_or(|l| l.is_empty() || text.ends_with(l))
 }
 
 /// Which URLs belong to the crawl.
@@ -136,10 +152,13 @@ impl Scope {
     }
 }
 
+/// Allow (true) / disallow rules with their path patterns.
+type Rules = Vec<(bool, String)>;
+
 /// robots.txt rules for our user agent (`kapsel`, else `*`).
 #[derive(Debug, Default, Clone)]
 pub struct Robots {
-    rules: Vec<(bool, String)>,
+    rules: Rules,
     /// `Sitemap:` lines.
     pub sitemaps: Vec<String>,
 }
@@ -147,7 +166,7 @@ pub struct Robots {
 impl Robots {
     /// Parses robots.txt text.
     pub fn parse(text: &str) -> Robots {
-        let mut groups: Vec<(Vec<String>, Vec<(bool, String)>)> = Vec::new();
+        let mut groups: Vec<(Vec<String>, Rules)> = Vec::new();
         let mut sitemaps = Vec::new();
         let mut in_agents = false;
         for raw in text.lines() {
@@ -261,9 +280,9 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::limited(5))
             .tls_danger_accept_invalid_certs(insecure);
         for (host, port, addr) in resolve {
-            let ip: std::net::IpAddr = addr
-                .parse()
-                .map_err(|_| anyhow::anyhow!("--resolve {host}:{port}:{addr}: not an IP address"))?;
+            let ip: std::net::IpAddr = addr.parse().map_err(|_| {
+                anyhow::anyhow!("--resolve {host}:{port}:{addr}: not an IP address")
+            })?;
             builder = builder.resolve(host, SocketAddr::new(ip, *port));
         }
         Ok(Fetcher {
@@ -452,7 +471,9 @@ impl Frontier {
 
     /// Pages still queued (bounded by the page budget).
     pub fn remaining(&self) -> usize {
-        self.queue.len().min(self.max_pages - self.issued.min(self.max_pages))
+        self.queue
+            .len()
+            .min(self.max_pages - self.issued.min(self.max_pages))
     }
 
     /// Marks a final (post-redirect) URL as seen so it is not visited again.

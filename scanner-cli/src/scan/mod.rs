@@ -61,7 +61,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kapsel_catalogue::{Declaration, KnowledgeBase};
 use url::Url;
 
-use crate::exit::Outcome;
+use crate::exit::{Outcome, Usage};
 use crate::report::{self, Format, Phase, Report, Severity};
 
 pub mod browser;
@@ -71,11 +71,6 @@ pub mod crawl;
 pub mod observe;
 pub mod page;
 pub mod runner;
-
-/// Bad input (a URL, a file, an option): reported with exit status 2 before anything runs.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Usage(pub String);
 
 /// Which consent phases to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -92,9 +87,16 @@ pub enum ConsentMode {
     All,
 }
 
-/// Arguments of `kapsel scan`.
+/// Arguments of `kapsel scan` (boxed: they are many, and the subcommand enum stays small).
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
+    #[command(flatten)]
+    options: Box<ScanOptions>,
+}
+
+/// The options of `kapsel scan`.
+#[derive(Debug, clap::Args)]
+pub struct ScanOptions {
     /// The page to start from (http or https).
     pub url: String,
     /// The site's cookie declaration (JSON) to compare with.
@@ -168,7 +170,11 @@ pub struct ScanArgs {
 
 /// Parses `HOST:PORT:ADDR` (ADDR may be `[v6]`).
 fn parse_resolve(s: &str) -> Result<(String, u16, String)> {
-    let bad = || Usage(format!("--resolve {s}: expected HOST:PORT:ADDR, e.g. www.example.no:443:127.0.0.1"));
+    let bad = || {
+        Usage(format!(
+            "--resolve {s}: expected HOST:PORT:ADDR, e.g. www.example.no:443:127.0.0.1"
+        ))
+    };
     let (host, rest) = s.split_once(':').ok_or_else(bad)?;
     let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
     let port: u16 = port.parse().map_err(|_| bad())?;
@@ -191,7 +197,11 @@ fn policy_names(source: &str, fetch: &crawl::Fetcher) -> Result<Vec<String>> {
             .map_err(|e| Usage(format!("--policy {source}: cannot read the file: {e}")))?
     };
     let looks_html = {
-        let head: String = text.chars().take(2_000).collect::<String>().to_ascii_lowercase();
+        let head: String = text
+            .chars()
+            .take(2_000)
+            .collect::<String>()
+            .to_ascii_lowercase();
         head.contains("<html") || head.contains("<!doctype") || head.contains("<body")
     };
     let text = if looks_html { html_text(&text) } else { text };
@@ -232,6 +242,7 @@ fn html_text(html: &str) -> String {
 
 /// Runs `kapsel scan`.
 pub fn run(args: ScanArgs) -> Result<Outcome> {
+    let args = *args.options;
     let started_at = observe::now_unix();
     let clock = Instant::now();
     // Inputs first: any mistake is exit 2 before a browser starts.
@@ -255,13 +266,16 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     if !(args.timeout > 0.0 && args.timeout < 3600.0) {
         return Err(Usage("--timeout must be between 0 and 3600 seconds".into()).into());
     }
-    let base: KnowledgeBase = crate::knowledge::load(&args.knowledge_base)
-        .map_err(|e| Usage(format!("{e:#}")))?;
+    let base: KnowledgeBase =
+        crate::knowledge::load(&args.knowledge_base).map_err(|e| Usage(format!("{e:#}")))?;
     let declaration = match &args.declared {
         None => None,
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
-                Usage(format!("{}: cannot read the declaration: {e}", path.display()))
+                Usage(format!(
+                    "{}: cannot read the declaration: {e}",
+                    path.display()
+                ))
             })?;
             Some(
                 Declaration::parse(&text, &path.display().to_string(), &base)
@@ -285,7 +299,8 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
             }
         }
     }
-    let executable = browser::find_executable(args.browser.as_deref()).map_err(|e| Usage(e.to_string()))?;
+    let executable =
+        browser::find_executable(args.browser.as_deref()).map_err(|e| Usage(e.to_string()))?;
 
     let stop = Arc::new(runner::Stop::default());
     {
@@ -379,7 +394,15 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
             break;
         }
         let outcome = match plan.take() {
-            None => runner::run_phase(&cfg, *phase, frontier.take(), Vec::new(), &obs, &stop, &progress),
+            None => runner::run_phase(
+                &cfg,
+                *phase,
+                frontier.take(),
+                Vec::new(),
+                &obs,
+                &stop,
+                &progress,
+            ),
             Some(pages) => {
                 let keep = pages.clone();
                 let r = runner::run_phase(&cfg, *phase, None, pages, &obs, &stop, &progress);
@@ -405,7 +428,15 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     progress.finish_and_clear();
 
     let obs = obs.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut report = assemble(&start, started_at, clock.elapsed(), &obs, infos, &stop, run_error.as_ref());
+    let mut report = assemble(
+        &start,
+        started_at,
+        clock.elapsed(),
+        &obs,
+        infos,
+        &stop,
+        run_error.as_ref(),
+    );
     let declared = classify::Declared {
         declaration: declaration.as_ref(),
         policy: policy.as_ref().map(|(s, n)| (s.as_str(), n.as_slice())),
@@ -484,13 +515,15 @@ fn assemble(
     let storage = obs
         .storage
         .iter()
-        .map(|((kind, origin, key), (phases, first))| report::StorageKey {
-            kind: kind.clone(),
-            origin: origin.clone(),
-            key: key.clone(),
-            phases: phases.iter().copied().collect(),
-            first_page: first.clone(),
-        })
+        .map(
+            |((kind, origin, key), (phases, first))| report::StorageKey {
+                kind: kind.clone(),
+                origin: origin.clone(),
+                key: key.clone(),
+                phases: phases.iter().copied().collect(),
+                first_page: first.clone(),
+            },
+        )
         .collect();
     Report {
         tool: format!("kapsel {}", env!("CARGO_PKG_VERSION")),
@@ -512,7 +545,7 @@ fn assemble(
 }
 
 /// Writes each `--out` file and, when asked (or when no file is), stdout.
-fn write_outputs(report: &Report, args: &ScanArgs, fail_on: Option<Severity>) -> Result<()> {
+fn write_outputs(report: &Report, args: &ScanOptions, fail_on: Option<Severity>) -> Result<()> {
     let mut file_formats = Vec::new();
     for path in &args.out {
         let format = Format::from_path(path)

@@ -37,8 +37,9 @@ pub struct CookieObs {
     pub first_seen_at: i64,
     /// Phases where present.
     pub phases: BTreeSet<Phase>,
-    /// First page per phase.
-    pub first_seen: BTreeMap<Phase, String>,
+    /// First page per phase, and whether that page's own traffic set it (a page that merely
+    /// saw it in the shared jar, set by a concurrent tab, gives way to the page that set it).
+    pub first_seen: BTreeMap<Phase, (String, bool)>,
     /// Pages where present.
     pub pages: Vec<String>,
 }
@@ -90,10 +91,28 @@ impl Observations {
         top_storage: &[(String, bool, String)],
     ) {
         let now = now_unix();
+        let set_here: std::collections::HashSet<String> = log
+            .set_cookie_lines
+            .iter()
+            .map(|(_, line)| cookie_name(line))
+            .chain(log.script_writes.iter().map(|(line, _)| cookie_name(line)))
+            .collect();
         for c in cookies {
-            let name = c.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-            let domain = c.get("domain").and_then(Value::as_str).unwrap_or("").to_string();
-            let path = c.get("path").and_then(Value::as_str).unwrap_or("/").to_string();
+            let name = c
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let domain = c
+                .get("domain")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let path = c
+                .get("path")
+                .and_then(Value::as_str)
+                .unwrap_or("/")
+                .to_string();
             let key = (name, domain, path);
             if !self.cookies.contains_key(&key) && self.cookies.len() >= MAX_COOKIES {
                 self.cookies_dropped += 1;
@@ -108,11 +127,17 @@ impl Observations {
             });
             obs.raw = c.clone();
             obs.phases.insert(phase);
-            obs.first_seen
-                .entry(phase)
-                .or_insert_with(|| page_url.to_string());
-            if obs.pages.len() < MAX_PAGES_PER_COOKIE && !obs.pages.iter().any(|p| p == page_url)
-            {
+            let here = set_here.contains(&key_name(&obs.raw));
+            match obs.first_seen.get(&phase) {
+                None => {
+                    obs.first_seen.insert(phase, (page_url.to_string(), here));
+                }
+                Some((_, false)) if here => {
+                    obs.first_seen.insert(phase, (page_url.to_string(), true));
+                }
+                Some(_) => {}
+            }
+            if obs.pages.len() < MAX_PAGES_PER_COOKIE && !obs.pages.iter().any(|p| p == page_url) {
                 obs.pages.push(page_url.to_string());
             }
         }
@@ -127,11 +152,9 @@ impl Observations {
                 break;
             }
             let name = cookie_name(line);
-            if self
-                .refused
-                .iter()
-                .any(|r| r.name == name && r.url == *url && r.phase == phase && r.reasons == *reasons)
-            {
+            if self.refused.iter().any(|r| {
+                r.name == name && r.url == *url && r.phase == phase && r.reasons == *reasons
+            }) {
                 continue;
             }
             self.refused.push(report::RefusedCookie {
@@ -207,7 +230,8 @@ impl Observations {
             s.host.is_empty()
                 || s.host == d
                 || s.host.ends_with(&format!(".{d}"))
-                || (domain.starts_with('.') && same_site(&s.host, &super::crawl::registrable_domain(d)))
+                || (domain.starts_with('.')
+                    && same_site(&s.host, &super::crawl::registrable_domain(d)))
         };
         let pick = list
             .iter()
@@ -266,7 +290,7 @@ impl Observations {
                     first_seen: o
                         .first_seen
                         .iter()
-                        .map(|(phase, page)| PhaseSighting {
+                        .map(|(phase, (page, _))| PhaseSighting {
                             phase: *phase,
                             page: page.clone(),
                         })
@@ -284,6 +308,13 @@ impl Observations {
             })
             .collect()
     }
+}
+
+fn key_name(raw: &Value) -> String {
+    raw.get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 /// The name in a `Set-Cookie` line or `document.cookie` assignment.
@@ -324,7 +355,7 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     let mut month = None;
     let mut year = None;
     let mut time = None;
-    for tok in s.split(|c: char| c == ' ' || c == ',' || c == '-') {
+    for tok in s.split([' ', ',', '-']) {
         let t = tok.trim();
         if t.is_empty() {
             continue;
@@ -363,12 +394,18 @@ mod tests {
 
     #[test]
     fn lifetimes_from_lines() {
-        assert_eq!(declared_lifetime("a=1; Max-Age=63072000; Path=/", 0), Some(63_072_000));
+        assert_eq!(
+            declared_lifetime("a=1; Max-Age=63072000; Path=/", 0),
+            Some(63_072_000)
+        );
         assert_eq!(declared_lifetime("a=1; Path=/", 0), None);
         let t = parse_http_date("Fri, 01 Jan 2027 00:00:00 GMT").unwrap();
         assert_eq!(t, 1_798_761_600);
         assert_eq!(parse_http_date("Fri, 01-Jan-2027 00:00:00 GMT"), Some(t));
-        assert_eq!(declared_lifetime("a=1; expires=Fri, 01 Jan 2027 00:00:00 GMT", t - 10), Some(10));
+        assert_eq!(
+            declared_lifetime("a=1; expires=Fri, 01 Jan 2027 00:00:00 GMT", t - 10),
+            Some(10)
+        );
     }
 
     #[test]

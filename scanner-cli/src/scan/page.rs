@@ -115,7 +115,8 @@ impl PageTab {
                 };
                 if let Ok(mut log) = sink.lock() {
                     if !log.full(log.script_writes.len()) {
-                        log.script_writes.push((line.to_string(), source.to_string()));
+                        log.script_writes
+                            .push((line.to_string(), source.to_string()));
                     }
                 }
             }),

@@ -92,7 +92,7 @@ pub struct PhaseOutcome {
 
 /// The pages a phase works through: a frontier that grows (discovery) or a fixed list.
 enum Plan {
-    Discover(Frontier),
+    Discover(Box<Frontier>),
     Fixed(std::collections::VecDeque<Pending>),
 }
 
@@ -123,7 +123,7 @@ pub fn run_phase(
     };
     let discovering = frontier.is_some();
     let plan = Mutex::new(match frontier {
-        Some(f) => Plan::Discover(f),
+        Some(f) => Plan::Discover(Box::new(f)),
         None => Plan::Fixed(fixed.into_iter().collect()),
     });
     let busy = AtomicUsize::new(0);
@@ -154,8 +154,20 @@ pub fn run_phase(
             for _ in 0..worker_count {
                 scope.spawn(|| {
                     worker(
-                        cfg, phase, discovering, choice, &shared, &plan, &busy, &loaded, &order,
-                        &banner, obs, stop, progress, pages_limit,
+                        cfg,
+                        phase,
+                        discovering,
+                        choice,
+                        &shared,
+                        &plan,
+                        &busy,
+                        &loaded,
+                        &order,
+                        &banner,
+                        obs,
+                        stop,
+                        progress,
+                        pages_limit,
                     )
                 });
             }
@@ -240,7 +252,9 @@ fn worker(
         // A tab of the current browser generation.
         let (generation, chromium) = shared.get();
         if tab.as_ref().is_none_or(|(g, _)| *g != generation) {
-            tab = PageTab::open(&chromium, cfg.timeout).ok().map(|t| (generation, t));
+            tab = PageTab::open(&chromium, cfg.timeout)
+                .ok()
+                .map(|t| (generation, t));
         }
         let started = Instant::now();
         let mut page = report::Page {
@@ -267,7 +281,11 @@ fn worker(
                 if page.error.is_none() {
                     t.scroll_to_end();
                     let rest = deadline.saturating_duration_since(Instant::now());
-                    t.wait(Instant::now() + rest.max(Duration::from_millis(500)), cfg.quiet, None);
+                    t.wait(
+                        Instant::now() + rest.max(Duration::from_millis(500)),
+                        cfg.quiet,
+                        None,
+                    );
                     if let Some(choice) = choice {
                         let already = banner
                             .lock()
@@ -306,7 +324,11 @@ fn worker(
                     }
                 }
                 let crashed = t.crashed();
-                let cookies = if crashed { Ok(Vec::new()) } else { t.all_cookies() };
+                let cookies = if crashed {
+                    Ok(Vec::new())
+                } else {
+                    t.all_cookies()
+                };
                 let storage = if crashed || page.error.is_some() {
                     Vec::new()
                 } else {
@@ -319,7 +341,8 @@ fn worker(
                         }
                     }
                     Err(e) => {
-                        page.error.get_or_insert_with(|| format!("browser lost: {e}"));
+                        page.error
+                            .get_or_insert_with(|| format!("browser lost: {e}"));
                     }
                 }
                 if crashed {
@@ -363,7 +386,10 @@ fn worker(
                         f.push(&u, pending.depth + 1, Via::Link);
                     }
                 }
-                progress.set_length((progress.position() + 1 + f.remaining() as u64).max(progress.length().unwrap_or(0)));
+                progress.set_length(
+                    (progress.position() + 1 + f.remaining() as u64)
+                        .max(progress.length().unwrap_or(0)),
+                );
             }
         }
         progress.inc(1);

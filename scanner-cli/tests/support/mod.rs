@@ -258,7 +258,12 @@ pub fn kapsel() -> PathBuf {
 /// Runs `kapsel scan URL` with quick test settings, the given extra arguments and JSON on stdout.
 pub fn scan(url: &str, extra: &[&str]) -> (Output, serde_json::Value) {
     let mut cmd = Command::new(kapsel());
-    cmd.args(["scan", url, "--format", "json", "--timeout", "20", "--wait", "300"]);
+    cmd.args(["scan", url, "--format", "json"]);
+    for (flag, value) in [("--timeout", "20"), ("--wait", "300"), ("--dwell", "1000")] {
+        if !extra.contains(&flag) {
+            cmd.args([flag, value]);
+        }
+    }
     cmd.arg("--browser-arg=--ignore-certificate-errors");
     cmd.args(extra);
     let out = cmd.output().expect("run kapsel");

@@ -1,0 +1,80 @@
+//! Consent banners: a banner without Kapsel's markup is still found by its button texts
+//! (Nynorsk here), each phase runs in a fresh profile, and `--policy` compares with the names a
+//! privacy statement lists.
+
+mod support;
+
+use support::{cookies, findings, scan, write_temp, Response, Server};
+
+fn site() -> Server {
+    Server::http(|req| {
+        let consent = req.cookie.contains("val=");
+        match req.path.as_str() {
+            "/" => Response::html(format!(
+                r#"<!doctype html><html lang="nn"><body>
+                {}
+                <a href="/side">Side</a>
+                <script>
+                  function val(ja) {{
+                    document.cookie = "val=" + (ja ? "ja" : "nei") + "; max-age=86400; path=/";
+                    if (ja) document.cookie = "_gid=GA1.1.7; max-age=86400; path=/";
+                    document.getElementById('banner').remove();
+                  }}
+                </script></body></html>"#,
+                if consent {
+                    String::new()
+                } else {
+                    r#"<div id="banner"><p>Vi brukar informasjonskapslar.</p>
+                    <button onclick="val(false)">Berre naudsynte</button>
+                    <button onclick="val(true)">Godta alle</button></div>"#
+                        .to_string()
+                }
+            )),
+            "/side" => Response::html("<p>Side</p>"),
+            _ => Response::status(404),
+        }
+    })
+}
+
+#[test]
+fn buttons_found_by_their_text_and_phases_kept_apart() {
+    let site = site();
+    let url = format!("http://127.0.0.1:{}/", site.port);
+    let (out, report) = scan(&url, &["--fail-on", "never"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let phases = report["phases"].as_array().unwrap();
+    assert_eq!(phases[1]["phase"], "accept");
+    assert_eq!(phases[1]["banner"], "text");
+    assert_eq!(phases[1]["clicked"], "godta alle");
+    assert_eq!(phases[2]["clicked"], "berre naudsynte");
+    let val = cookies(&report, "val");
+    assert_eq!(val.len(), 1);
+    assert_eq!(val[0]["phases"], serde_json::json!(["accept", "reject"]));
+    assert_eq!(val[0]["before_consent"], false);
+    let gid = cookies(&report, "_gid");
+    assert_eq!(gid[0]["phases"], serde_json::json!(["accept"]), "a fresh profile per phase");
+    assert!(findings(&report, "set-after-reject").is_empty());
+    assert!(findings(&report, "set-before-consent").is_empty());
+}
+
+#[test]
+fn policy_names_are_the_declaration_when_no_json_is_kept() {
+    let site = site();
+    let url = format!("http://127.0.0.1:{}/", site.port);
+    let dir = tempfile::tempdir().unwrap();
+    let statement = write_temp(
+        dir.path(),
+        "personvern.txt",
+        "Informasjonskapslar\n\nVi brukar Google Analytics. Informasjonskapslane _gid og _utmz \
+         blir lagra i to år.\n",
+    );
+    let (out, report) = scan(
+        &url,
+        &["--consent", "accept", "--policy", statement.to_str().unwrap(), "--fail-on", "never"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(cookies(&report, "_gid")[0]["declared"], true);
+    assert_eq!(findings(&report, "undeclared"), vec!["val"]);
+    assert_eq!(findings(&report, "misspelled-declaration"), vec!["_utmz"]);
+    assert!(report["declared_sources"][0].as_str().unwrap().ends_with("personvern.txt"));
+}
