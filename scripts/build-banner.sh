@@ -62,7 +62,7 @@ cat consent-wasm/js/bootstrap.js >>"$stage/kapsel.js"
 node consent-wasm/js/shrink-imports.mjs "$stage/kapsel_bg.wasm" "$stage/kapsel.js"
 "$terser" "$stage/kapsel.js" --module --compress passes=2 --mangle -o "$stage/kapsel.min.js"
 
-"$wasm_opt" -Oz --converge --strip-debug --strip-producers \
+"$wasm_opt" -Oz --converge --strip-debug --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-reference-types --enable-multivalue --enable-sign-ext \
   --enable-mutable-globals --enable-nontrapping-float-to-int \
   -o "$stage/kapsel_bg.opt.wasm" "$stage/kapsel_bg.wasm"

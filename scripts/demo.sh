@@ -26,16 +26,16 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-say "installing what is missing"
+step "installing what is missing"
 source scripts/setup.sh
 set -euo pipefail
 
-say "building the banner"
+step "building the banner"
 scripts/build-banner.sh
 
-say "building kapsel and kapsel-demo (release)"
+step "building kapsel and kapsel-demo (release)"
 cargo build --release --bin kapsel --bin kapsel-demo
 bin="${CARGO_TARGET_DIR:-$repo/target}/release"
 
@@ -44,7 +44,7 @@ mkdir -p "$work" "$(dirname "$out")"
 env_file="$work/demo.env"
 rm -f "$env_file"
 
-say "starting the demo municipality"
+step "starting the demo municipality"
 "$bin/kapsel-demo" --env-file "$env_file" > "$work/kapsel-demo.log" 2>&1 &
 demo_pid=$!
 stop_demo() { kill "$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true; }
@@ -65,7 +65,7 @@ echo "Eksempel kommune: $KAPSEL_DEMO_URL" >&2
 json="$work/kapsel-report.json"
 rm -f "$out" "$json"
 
-say "kapsel scan $KAPSEL_DEMO_URL --consent all (phases none, accept, reject)"
+step "kapsel scan $KAPSEL_DEMO_URL --consent all (phases none, accept, reject)"
 set +e
 # shellcheck disable=SC2086 # KAPSEL_DEMO_SCAN_ARGS is a list of words
 "$bin/kapsel" scan "$KAPSEL_DEMO_URL" --consent all --declared "$KAPSEL_DEMO_DECLARATION" \

@@ -68,7 +68,7 @@ done
 
 echo "== blacklight-collector" >&2
 rm -rf "$out/bl"
-(cd "$out/node" && PUPPETEER_EXECUTABLE_PATH="$chromium" python3 "$here/peak-mem.py" \
+(cd "$out/node" && NODE_PATH="$out/node/node_modules" PUPPETEER_EXECUTABLE_PATH="$chromium" python3 "$here/peak-mem.py" \
   node "$here/blacklight.js" "$url" "$pages" "$KAPSEL_DEMO_HOST_RULES" "$out/bl" \
   >"$out/blacklight.out" 2>"$out/blacklight.err") || { echo "blacklight failed: see $out/blacklight.err" >&2; }
 bl_json=$(grep '^{' "$out/blacklight.out" | tail -1 || true)

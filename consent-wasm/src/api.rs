@@ -30,11 +30,15 @@ pub fn start(declaration: JsValue, push: JsValue) {
     // A stored choice counts only when it decodes exactly, is for this revision and has not expired.
     let stored = cookies::get(record::NAME).and_then(|v| record::decode(&v));
     let choice = match (cfg, stored) {
-        (Some(cfg), Some(r)) if record::is_current(&r, &cfg.revision, cfg.lifetime_days, dom::now()) => Choice {
-            mask: r.mask,
-            decided: true,
-            time: r.time,
-        },
+        (Some(cfg), Some(r))
+            if record::is_current(&r, &cfg.revision, cfg.lifetime_days, dom::now()) =>
+        {
+            Choice {
+                mask: r.mask,
+                decided: true,
+                time: r.time,
+            }
+        }
         // Broken declaration: a stored choice still stops the nagging, but grants nothing.
         (None, Some(r)) => Choice {
             mask: NECESSARY,
@@ -75,7 +79,10 @@ pub fn start(declaration: JsValue, push: JsValue) {
 /// control, placeholders' allow buttons, and any element of the page's own).
 #[wasm_bindgen]
 pub fn on_click(event: Ev) {
-    let Some(el) = event.target().and_then(|t| t.closest("[data-kapsel-action]")) else {
+    let Some(el) = event
+        .target()
+        .and_then(|t| t.closest("[data-kapsel-action]"))
+    else {
         return;
     };
     // A page's own `<a data-kapsel-action>` must not navigate.
@@ -91,8 +98,7 @@ pub fn on_click(event: Ev) {
         Some("settings") => banner::settings_layer(),
         Some("save") => choose(
             dom::query_all(None, "#kapsel-banner input:checked")
-                .iter()
-                .fold(NECESSARY, |mask, input| mask | cats(input)),
+                .fold(NECESSARY, |mask, input| mask | cats(&input)),
         ),
         Some("allow") => {
             let now = state::choice();
@@ -129,7 +135,10 @@ pub fn accept(categories: JsValue) {
     let mut mask = NECESSARY;
     if dom::is_array(&categories) {
         for v in dom::items(&categories) {
-            mask |= v.as_string().and_then(|s| category::from_id(&s)).unwrap_or(0);
+            mask |= v
+                .as_string()
+                .and_then(|s| category::from_id(&s))
+                .unwrap_or(0);
         }
     }
     choose(mask);
@@ -167,8 +176,14 @@ fn choose(requested: u8) {
     };
     let before = state::choice();
     let now = dom::now();
-    let (revision, lifetime) = cfg.map_or(("", crate::config::DEFAULT_LIFETIME_DAYS), |c| (c.revision.as_str(), c.lifetime_days));
-    cookies::set(record::NAME, &record::encode(mask, now, revision), u64::from(lifetime) * 86_400);
+    let (revision, lifetime) = cfg.map_or(("", crate::config::DEFAULT_LIFETIME_DAYS), |c| {
+        (c.revision.as_str(), c.lifetime_days)
+    });
+    cookies::set(
+        record::NAME,
+        &record::encode(mask, now, revision),
+        u64::from(lifetime) * 86_400,
+    );
     state::set_choice(Choice {
         mask,
         decided: true,
@@ -179,11 +194,10 @@ fn choose(requested: u8) {
             signals::consent_mode("update", mask);
         }
         // Listed first-party cookies of every category not granted go.
-        let declared = cfg.entries("cookies");
         for name in cookies::names() {
-            if declared.iter().any(|c| {
-                crate::config::category(c) & mask == 0
-                    && crate::pattern::matches(&crate::config::text(c, "name"), &name)
+            if cfg.entries("cookies").any(|c| {
+                crate::config::category(&c) & mask == 0
+                    && crate::pattern::matches(&crate::config::text(&c, "name"), &name)
             }) {
                 cookies::delete(&name);
             }

@@ -53,7 +53,9 @@ fn show(t: &Texts, m: &Markup) {
 }
 
 fn start(m: &mut Markup, title: &str) {
-    m.raw("<div class=kapsel-in><h2 id=kapsel-title>").raw(title).raw("</h2>");
+    m.raw("<div class=kapsel-in><h2 id=kapsel-title>")
+        .raw(title)
+        .raw("</h2>");
 }
 
 fn gpc_notice(m: &mut Markup, t: &Texts) {
@@ -69,7 +71,8 @@ pub fn first_layer() {
     start(&mut m, t.title);
     match state::config() {
         Some(cfg) => {
-            m.raw("<p id=kapsel-desc>").item("<span", &intro(cfg, t), "</span> ");
+            m.raw("<p id=kapsel-desc>")
+                .item("<span", &intro(cfg, t), "</span> ");
             privacy_link(&mut m, cfg, t);
             m.raw("</p>");
             gpc_notice(&mut m, t);
@@ -79,7 +82,9 @@ pub fn first_layer() {
             button(&mut m, "settings", t.settings, true);
         }
         None => {
-            m.raw("<p id=kapsel-desc>").raw(t.broken).raw("</p><div class=kapsel-btns>");
+            m.raw("<p id=kapsel-desc>")
+                .raw(t.broken)
+                .raw("</p><div class=kapsel-btns>");
             button(&mut m, "reject-all", t.only_necessary, false);
         }
     }
@@ -129,8 +134,6 @@ pub fn settings_layer() {
     m.raw("</p>");
     gpc_notice(&mut m, t);
     let choice = state::choice();
-    let services = cfg.entries("services");
-    let cookies = cfg.entries("cookies");
     for bit in category::bits(state::categories()) {
         let i = category::index(bit);
         let id = category::IDS[i];
@@ -147,23 +150,32 @@ pub fn settings_layer() {
         if bit == category::NECESSARY {
             m.raw(t.always_on);
         }
-        m.raw("</span></label><p id=kapsel-p-").raw(id).raw(">").raw(t.purposes[i]).raw("</p>");
+        m.raw("</span></label><p id=kapsel-p-")
+            .raw(id)
+            .raw(">")
+            .raw(t.purposes[i])
+            .raw("</p>");
 
         let mut listed = false;
-        for s in services.iter().filter(|s| config::category(s) == bit) {
+        for s in cfg
+            .entries("services")
+            .filter(|s| config::category(s) == bit)
+        {
             if !listed {
-                m.raw("<details><summary>").raw(t.details).raw("</summary><ul>");
+                m.raw("<details><summary>")
+                    .raw(t.details)
+                    .raw("</summary><ul>");
                 listed = true;
             }
-            m.item("<li><strong", &config::text(s, "name"), "</strong>");
+            m.item("<li><strong", &config::text(&s, "name"), "</strong>");
             let mut rest = String::new();
-            let provider = config::text(s, "provider");
+            let provider = config::text(&s, "provider");
             if !provider.is_empty() {
                 rest.push_str(" (");
                 rest.push_str(&provider);
-                rest.push(')');
+                crate::bytes::push(&mut rest, b')');
             }
-            let purpose = config::purpose(s, t.code);
+            let purpose = config::purpose(&s, t.code);
             if !purpose.is_empty() {
                 rest.push_str(": ");
                 rest.push_str(&purpose);
@@ -171,9 +183,14 @@ pub fn settings_layer() {
             m.item("<span", &rest, "</span></li>");
         }
         let mut table = false;
-        for c in cookies.iter().filter(|c| config::category(c) == bit) {
+        for c in cfg
+            .entries("cookies")
+            .filter(|c| config::category(c) == bit)
+        {
             if !listed {
-                m.raw("<details><summary>").raw(t.details).raw("</summary><ul>");
+                m.raw("<details><summary>")
+                    .raw(t.details)
+                    .raw("</summary><ul>");
                 listed = true;
             }
             if !table {
@@ -184,13 +201,21 @@ pub fn settings_layer() {
                 m.raw("</tr></thead><tbody>");
                 table = true;
             }
-            m.item("<tr><td", &config::text(c, "name"), "</td>")
-                .item("<td", &config::text(c, "provider"), "</td>")
-                .item("<td", &config::purpose(c, t.code), "</td>")
-                .item("<td", &texts::retention(t, &config::text(c, "retention")), "</td></tr>");
+            m.item("<tr><td", &config::text(&c, "name"), "</td>")
+                .item("<td", &config::text(&c, "provider"), "</td>")
+                .item("<td", &config::purpose(&c, t.code), "</td>")
+                .item(
+                    "<td",
+                    &texts::retention(t, &config::text(&c, "retention")),
+                    "</td></tr>",
+                );
         }
         if listed {
-            m.raw(if table { "</tbody></table></details>" } else { "</ul></details>" });
+            m.raw(if table {
+                "</tbody></table></details>"
+            } else {
+                "</ul></details>"
+            });
         }
         m.raw("</div>");
     }
@@ -208,11 +233,16 @@ pub fn close() {
     let had_focus = root.closest(":focus-within").is_some();
     root.remove();
     reopen_control();
-    let back = state::take_focus();
-    if had_focus {
-        if let Some(back) = back.filter(El::connected) {
-            back.focus();
+    // Back where focus was; when that was the reopen control (replaced while the banner was
+    // open), to the new one.
+    match state::take_focus() {
+        Some(back) if had_focus && back.connected() => back.focus(),
+        Some(_) if had_focus => {
+            if let Some(reopen) = dom::by_id(REOPEN) {
+                reopen.focus();
+            }
         }
+        _ => {}
     }
 }
 

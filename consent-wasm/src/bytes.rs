@@ -10,9 +10,28 @@ pub fn split(s: &str, sep: u8) -> impl Iterator<Item = &str> {
         .map(|piece| unsafe { core::str::from_utf8_unchecked(piece) })
 }
 
+/// The index of the first `b` in `s`.
+pub fn index_of(s: &[u8], b: u8) -> Option<usize> {
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Appends an ASCII byte to a string.
+pub fn push(s: &mut alloc::string::String, b: u8) {
+    debug_assert!(b.is_ascii());
+    // SAFETY: an ASCII byte keeps the string valid UTF-8.
+    unsafe { s.as_mut_vec().push(b & 0x7f) }
+}
+
 /// Splits `s` at the first `sep` (an ASCII byte).
 pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().position(|b| b == sep)?;
+    let i = index_of(s.as_bytes(), sep)?;
     let (a, b) = s.split_at_checked(i)?;
     Some((a, b.get(1..)?))
 }
@@ -25,14 +44,17 @@ pub fn trim(s: &str) -> &str {
 
 /// The host of a URL (`https://host:port/path` → `host`), or of a bare `host/path`.
 pub fn host(url: &str) -> &str {
-    let rest = match url.bytes().position(|b| b == b':') {
-        Some(i) if url.as_bytes().get(i + 1..i + 3) == Some(b"//") => url.get(i + 3..).unwrap_or(""),
+    let rest = match split_once(url, b':') {
+        Some((_, after)) if after.starts_with("//") => after.get(2..).unwrap_or(""),
         _ => url.strip_prefix("//").unwrap_or(url),
     };
-    let end = rest
-        .bytes()
-        .position(|b| matches!(b, b'/' | b':' | b'?' | b'#'))
-        .unwrap_or(rest.len());
+    let mut end = 0;
+    for b in rest.bytes() {
+        if matches!(b, b'/' | b':' | b'?' | b'#') {
+            break;
+        }
+        end += 1;
+    }
     rest.get(..end).unwrap_or("")
 }
 
@@ -43,10 +65,16 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn hosts_of_urls() {
-        assert_eq!(host("https://www.facebook.com:8443/plugins/page.php?x"), "www.facebook.com");
+        assert_eq!(
+            host("https://www.facebook.com:8443/plugins/page.php?x"),
+            "www.facebook.com"
+        );
         assert_eq!(host("//player.vimeo.com/video/1"), "player.vimeo.com");
         assert_eq!(host("player.vimeo.com/video/1"), "player.vimeo.com");
-        assert_eq!(split("a;b;;c", b';').collect::<alloc::vec::Vec<_>>(), ["a", "b", "", "c"]);
+        assert_eq!(
+            split("a;b;;c", b';').collect::<alloc::vec::Vec<_>>(),
+            ["a", "b", "", "c"]
+        );
         assert_eq!(split_once("k=v=w", b'='), Some(("k", "v=w")));
         assert_eq!(trim("  ø x \t"), "ø x");
     }

@@ -43,3 +43,30 @@ pub fn parse_list(list: &str) -> Option<u8> {
 pub fn bits(mask: u8) -> impl Iterator<Item = u8> {
     (0..4).map(|i| 1u8 << i).filter(move |b| mask & b != 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn ids_and_lists() {
+        assert_eq!(from_id("statistics"), Some(STATISTICS));
+        assert_eq!(from_id("Statistics"), None);
+        assert_eq!(
+            parse_list("statistics marketing"),
+            Some(STATISTICS | MARKETING)
+        );
+        assert_eq!(
+            parse_list("statistics bogus"),
+            None,
+            "an unknown id keeps the gate shut"
+        );
+        assert_eq!(parse_list("  "), None);
+        assert_eq!(
+            bits(ALL).collect::<alloc::vec::Vec<_>>(),
+            [NECESSARY, PREFERENCES, STATISTICS, MARKETING]
+        );
+        assert_eq!(IDS[index(MARKETING)], "marketing");
+    }
+}

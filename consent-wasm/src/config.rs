@@ -7,7 +7,6 @@
 use crate::category;
 use crate::dom;
 use alloc::string::String;
-use alloc::vec::Vec;
 use wasm_bindgen::JsValue;
 
 /// The declaration, as far as the banner needs it.
@@ -118,7 +117,7 @@ impl Config {
     }
 
     /// The declared services (`"services"`) or cookies (`"cookies"`), as JS objects.
-    pub fn entries(&self, key: &str) -> Vec<JsValue> {
+    pub fn entries(&self, key: &str) -> dom::Items {
         dom::items(&dom::get(&self.js, key))
     }
 
@@ -126,13 +125,70 @@ impl Config {
     pub fn service_for_url(&self, url: &str) -> Option<String> {
         let host = crate::bytes::host(url);
         self.entries("services").into_iter().find_map(|s| {
-            let hit = dom::items(&dom::get(&s, "hosts")).iter().any(|h| {
+            let hit = dom::items(&dom::get(&s, "hosts")).any(|h| {
                 h.as_string().is_some_and(|h| {
                     host.strip_suffix(h.as_str())
-                        .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+                        .is_some_and(|head| head.is_empty() || head.ends_with("."))
                 })
             });
             hit.then(|| text(&s, "name"))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn parse(json: &str) -> Option<Config> {
+        Config::read(js_sys::JSON::parse(json).expect("test JSON parses"))
+    }
+
+    const GOOD: &str = r#"{"site":"Testkommune","revision":"r1","privacy_statement":"/personvern/",
+        "google_consent_mode":true,
+        "services":[{"id":"ga","name":"Google Analytics","category":"statistics","hosts":["www.googletagmanager.com"],
+                     "purpose":{"nb":"Statistikk","en":"Statistics"}}],
+        "cookies":[{"name":"_ga","category":"statistics","retention":"2 years"},
+                   {"name":"PHPSESSID","category":"necessary","purpose":"Økt"}]}"#;
+
+    #[wasm_bindgen_test]
+    fn reads_a_resolved_declaration() {
+        let c = parse(GOOD).expect("valid");
+        assert_eq!(c.site, "Testkommune");
+        assert_eq!(c.revision, "r1");
+        assert_eq!(c.lifetime_days, DEFAULT_LIFETIME_DAYS);
+        assert!(c.google_consent_mode && !c.meta_pixel);
+        assert_eq!(c.used, category::STATISTICS | category::NECESSARY);
+        assert_eq!(
+            c.service_for_url("https://www.googletagmanager.com:8443/gtag/js")
+                .as_deref(),
+            Some("Google Analytics")
+        );
+        assert_eq!(
+            c.service_for_url("https://evil-googletagmanager.com/x"),
+            None
+        );
+        let ga = c.entries("services").next().expect("a service");
+        assert_eq!(purpose(&ga, "nn"), "Statistikk", "nn falls back to nb");
+        assert_eq!(purpose(&ga, "en"), "Statistics");
+    }
+
+    #[wasm_bindgen_test]
+    fn anything_broken_fails_closed() {
+        for bad in [
+            "null",
+            "[]",
+            "42",
+            r#"{"site":"x"}"#,
+            r#"{"revision":""}"#,
+            r#"{"revision":"r1","services":{}}"#,
+            r#"{"revision":"r1","services":[{"id":"x","category":"analytics"}]}"#,
+            r#"{"revision":"r1","cookies":[{"category":"statistics"}]}"#,
+            r#"{"revision":"r1","consent_lifetime_days":0}"#,
+            r#"{"revision":"r1","google_consent_mode":"yes"}"#,
+        ] {
+            assert!(parse(bad).is_none(), "accepted {bad}");
+        }
     }
 }

@@ -27,7 +27,7 @@ pub fn get(name: &str) -> Option<String> {
 /// Sets a first-party cookie for the whole site (`path=/`, `SameSite=Lax`, `Secure` on HTTPS).
 pub fn set(name: &str, value: &str, max_age_seconds: u64) {
     let mut c = String::from(name);
-    c.push('=');
+    bytes::push(&mut c, b'=');
     c.push_str(value);
     c.push_str(";path=/;SameSite=Lax;max-age=");
     crate::record::push_decimal(&mut c, max_age_seconds);
@@ -37,16 +37,15 @@ pub fn set(name: &str, value: &str, max_age_seconds: u64) {
     dom::set_cookie(&c);
 }
 
-/// The domains a cookie of this host may sit on: the host and its parents (not for IP addresses
+/// The domains a cookie of this host may sit on: the host and its parents (none for IP addresses
 /// or single-label hosts, where only a host-only cookie exists).
 pub fn domains(host: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let is_ip = host.contains(':') || host.bytes().all(|c| c.is_ascii_digit() || c == b'.');
-    if is_ip || !host.contains('.') {
-        return out;
-    }
+    let b = host.as_bytes();
+    let is_ip =
+        b.iter().all(|&c| c.is_ascii_digit() || c == b'.') || bytes::index_of(b, b':').is_some();
     let mut rest = host;
-    while let Some((_, parent)) = bytes::split_once(rest, b'.') {
+    while let (false, Some((_, parent))) = (is_ip, bytes::split_once(rest, b'.')) {
         out.push(rest);
         rest = parent;
     }
@@ -56,14 +55,14 @@ pub fn domains(host: &str) -> Vec<&str> {
 /// The paths a cookie visible at `path` may have been set with: `/`, and every prefix of the path
 /// with and without a trailing slash.
 pub fn paths(path: &str) -> Vec<&str> {
-    let mut out = Vec::from(["/"]);
-    for (i, c) in path.bytes().enumerate().skip(1) {
+    let mut out = Vec::new();
+    for (i, &c) in path.as_bytes().iter().enumerate() {
         if c == b'/' {
-            out.extend(path.get(..i));
+            out.extend(path.get(..i).filter(|p| !p.is_empty()));
             out.extend(path.get(..=i));
         }
     }
-    if path.len() > 1 && !path.ends_with('/') {
+    if path.len() > 1 && !path.ends_with("/") {
         out.push(path);
     }
     out
@@ -76,7 +75,7 @@ pub fn delete(name: &str) {
     let doms = domains(&host);
     for p in paths(&path) {
         let mut base = String::from(name);
-        base.push_str("=;max-age=0;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=");
+        base.push_str("=;max-age=0;path=");
         base.push_str(p);
         dom::set_cookie(&base);
         for d in &doms {
@@ -95,7 +94,14 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn parent_domains_and_paths() {
-        assert_eq!(domains("www.eksempel.kommune.no"), ["www.eksempel.kommune.no", "eksempel.kommune.no", "kommune.no"]);
+        assert_eq!(
+            domains("www.eksempel.kommune.no"),
+            [
+                "www.eksempel.kommune.no",
+                "eksempel.kommune.no",
+                "kommune.no"
+            ]
+        );
         assert!(domains("127.0.0.1").is_empty());
         assert!(domains("localhost").is_empty());
         assert_eq!(paths("/"), ["/"]);

@@ -6,7 +6,6 @@
 //! here directly, with `&str` keys.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -59,7 +58,8 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = call)]
     fn call2(this: &Func, ctx: &JsValue, a: &str, b: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = call)]
-    fn call3(this: &Func, ctx: &JsValue, a: &str, b: &str, c: &JsValue) -> Result<JsValue, JsValue>;
+    fn call3(this: &Func, ctx: &JsValue, a: &str, b: &str, c: &JsValue)
+        -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = document, js_name = createElement)]
     fn create_element(tag: &str) -> El;
@@ -113,12 +113,9 @@ extern "C" {
     /// `removeAttribute`.
     #[wasm_bindgen(method, js_name = removeAttribute)]
     pub fn unset(this: &El, name: &str);
-    /// Attribute names, as an array of strings.
-    #[wasm_bindgen(method, js_name = getAttributeNames)]
-    pub fn attr_names(this: &El) -> JsValue;
-    /// `textContent` (read).
-    #[wasm_bindgen(method, getter = textContent)]
-    pub fn text(this: &El) -> String;
+    /// `cloneNode(true)`.
+    #[wasm_bindgen(method, js_name = cloneNode)]
+    fn clone_deep(this: &El, deep: bool) -> El;
     /// `textContent` (write): text only, never HTML.
     #[wasm_bindgen(method, setter = textContent)]
     pub fn set_text(this: &El, text: &str);
@@ -152,12 +149,6 @@ extern "C" {
     /// `isConnected`.
     #[wasm_bindgen(method, getter = isConnected)]
     pub fn connected(this: &El) -> bool;
-    /// `nonce`.
-    #[wasm_bindgen(method, getter)]
-    pub fn nonce(this: &El) -> String;
-    /// `nonce` (write).
-    #[wasm_bindgen(method, setter)]
-    pub fn set_nonce(this: &El, nonce: &str);
     /// `async` (scripts, write).
     #[wasm_bindgen(method, setter = async)]
     pub fn set_async(this: &El, on: bool);
@@ -188,6 +179,13 @@ extern "C" {
     pub fn prevent_default(this: &Ev);
 }
 
+impl El {
+    /// A deep clone (`cloneNode(true)`).
+    pub fn clone_node(&self) -> El {
+        self.clone_deep(true)
+    }
+}
+
 /// `document.createElement(tag)`.
 pub fn el(tag: &str) -> El {
     create_element(tag)
@@ -199,21 +197,38 @@ pub fn by_id(id: &str) -> Option<El> {
 }
 
 /// Every element matching `selector`, in document order (below `within` when given).
-pub fn query_all(within: Option<&El>, selector: &str) -> alloc::vec::Vec<El> {
+pub fn query_all(within: Option<&El>, selector: &str) -> impl Iterator<Item = El> {
     let list = match within {
         Some(e) => e.query_all_in(selector),
         None => document_query_all(selector),
     };
-    items(&list).into_iter().map(JsCast::unchecked_into).collect()
+    items(&list).map(JsCast::unchecked_into)
 }
 
-/// The items of an array or array-like (NodeList, attribute names …).
-pub fn items(list: &JsValue) -> Vec<JsValue> {
-    if !list.is_object() {
-        return Vec::new();
+/// The items of an array or array-like (NodeList, attribute names …), one by one; none for
+/// anything else.
+pub fn items(list: &JsValue) -> Items {
+    let arr = list.is_object().then(|| array_from(list));
+    let len = arr.as_ref().map_or(0, Arr::length);
+    Items { arr, next: 0, len }
+}
+
+/// An iterator over a JS array (a static copy of an array-like, taken by `Array.from`).
+pub struct Items {
+    arr: Option<Arr>,
+    next: u32,
+    len: u32,
+}
+
+impl Iterator for Items {
+    type Item = JsValue;
+    fn next(&mut self) -> Option<JsValue> {
+        if self.next >= self.len {
+            return None;
+        }
+        self.next += 1;
+        Some(self.arr.as_ref()?.at(self.next - 1))
     }
-    let arr = array_from(list);
-    (0..arr.length()).map(|i| arr.at(i)).collect()
 }
 
 /// Whether a value is an array.

@@ -8,7 +8,6 @@ use crate::dom::{self, El};
 use crate::markup::Markup;
 use crate::state;
 use alloc::string::String;
-use wasm_bindgen::JsValue;
 
 const DONE: &str = "data-kapsel-done";
 const PLACEHOLDER: &str = "data-kapsel-placeholder";
@@ -48,25 +47,17 @@ pub fn requested() -> u8 {
     mask
 }
 
+/// Runs a gated script: a clone (attributes, text and nonce come along) with the real type. A
+/// `type="text/plain"` script was never "started" by the parser, so the clone runs when inserted;
+/// `async=false` keeps inserted scripts in insertion order.
 fn run_script(old: &El) {
-    let new = dom::el("script");
-    for name in dom::items(&old.attr_names()).iter().filter_map(JsValue::as_string) {
-        if name == "type" || name == "data-consent" {
-            continue;
-        }
-        if let Some(v) = old.attr(&name) {
-            new.set(&name, &v);
-        }
+    let new = old.clone_node();
+    match old.attr("data-type") {
+        // `data-type` carries a real type (e.g. `module`) when the script needs one.
+        Some(t) => new.set("type", &t),
+        None => new.unset("type"),
     }
-    // `data-type` carries a real type (e.g. `module`) when the script needs one.
-    if let Some(t) = old.attr("data-type") {
-        new.set("type", &t);
-    }
-    new.set_nonce(&old.nonce());
     new.set_async(false);
-    if old.attr("src").is_none() {
-        new.set_text(&old.text());
-    }
     old.replace_with(&new);
 }
 
@@ -82,7 +73,10 @@ fn load_iframe(frame: &El) {
 }
 
 fn placeholder(frame: &El, need: u8) {
-    if frame.previous().is_some_and(|p| p.attr(PLACEHOLDER).is_some()) {
+    if frame
+        .previous()
+        .is_some_and(|p| p.attr(PLACEHOLDER).is_some())
+    {
         return;
     }
     let t = state::texts();
@@ -118,7 +112,7 @@ fn placeholder(frame: &El, need: u8) {
     for bit in category::bits(need) {
         if !cats.is_empty() {
             cats.push_str(t.and);
-            ids.push(' ');
+            crate::bytes::push(&mut ids, b' ');
         }
         cats.push_str(t.lower[category::index(bit)]);
         ids.push_str(category::IDS[category::index(bit)]);
@@ -128,7 +122,9 @@ fn placeholder(frame: &El, need: u8) {
     let mut m = Markup::new();
     m.item("<p><strong", &name, "</strong></p>")
         .item("<p", &why, "</p>")
-        .raw("<button type=button class=kapsel-btn data-kapsel-action=allow data-kapsel-category=\"")
+        .raw(
+            "<button type=button class=kapsel-btn data-kapsel-action=allow data-kapsel-category=\"",
+        )
         .raw(&ids)
         .raw("\">")
         .raw(t.allow)

@@ -7,23 +7,29 @@
 //! (`js/bootstrap.js`): it finds its own tag, fetches the wasm and the resolved site declaration in
 //! parallel, and calls [`api::start`] with the parsed declaration (or `null` when it is missing or
 //! broken) and a `gtag`-style function that pushes `arguments` to `dataLayer`. It then routes every
-//! `click` on the document to [`api::on_click`] and publishes `window.kapsel`. Everything else is Rust.
+//! `click` on the document to [`api::on_click`] and publishes `window.kapsel` (`show`, `acceptAll`,
+//! `rejectAll`, `accept([…])`, `consent()`). Everything else is Rust.
 //!
-//! * [`config`] reads the declaration with `Reflect` (no serde: it would cost more wasm than the whole
-//!   banner). A declaration that does not hold together is treated as absent: fail closed.
+//! * [`config`] keeps the parsed declaration as a JS object and reads it with `Reflect` (no serde:
+//!   it would cost more wasm than the whole banner). One that does not hold together is treated as
+//!   absent: fail closed — nothing but necessary, and a necessary-only button.
 //! * [`record`] encodes and decodes the `kapsel_consent` cookie (`1~necessary.statistics~<unix
 //!   seconds>~<percent-encoded revision>~<FNV-1a check>`); anything that does not decode exactly counts
 //!   as no consent. [`cookies`] reads, writes and deletes cookies (every parent domain and path).
-//! * [`gate`] activates `type="text/plain" data-consent=…` scripts (a fresh `<script>`, `async=false`,
-//!   so they run in document order) and `data-consent` + `data-src` iframes, and puts a placeholder
-//!   (service, reason, allow button, the iframe's size) in front of every iframe still blocked.
+//! * [`gate`] activates `type="text/plain" data-consent=…` scripts (a clone with the real type,
+//!   `async=false`, so they run in document order; attributes and nonce come along) and
+//!   `data-consent` + `data-src` iframes, and puts a placeholder (service, reason, allow button, the
+//!   iframe's size) in front of every iframe still blocked.
 //! * [`signals`] speaks to the outside: Google Consent Mode v2 (`default` before any gated script,
 //!   `update` after every choice), the Meta pixel's `fbq('consent', …)`, Global Privacy Control.
 //! * [`banner`] builds the first layer, the settings layer (a switch per category, with the services
-//!   and cookies the declaration lists) and the persistent reopen control; [`texts`] holds the nb/nn/en
-//!   wording, [`style`] the CSS, adopted as a constructable stylesheet (no `<style>`, no inline style:
-//!   strict CSP is fine). Declaration texts go in with `textContent`, never as HTML.
-//! * [`dom`] is the hand-written browser binding: only what the banner calls, each import costs glue.
+//!   and cookies the declaration lists) and the persistent reopen control, through [`markup`]: Kapsel's
+//!   own constant markup in one `innerHTML`, then every text from the declaration put in with
+//!   `textContent` — never parsed as HTML. [`texts`] holds the nb/nn/en wording (by `<html lang>`),
+//!   [`style`] the CSS, adopted as a constructable stylesheet (no `<style>`, no `style` attribute:
+//!   strict CSP is fine).
+//! * [`dom`] is the hand-written browser binding (no web-sys, no js-sys): only what the banner calls,
+//!   since each import costs JS glue. [`bytes`] holds byte-level string helpers.
 //! * [`state`] holds the few globals (the declaration, the current choice); no borrow of them is kept
 //!   across a call into JS, so re-entrant calls from page scripts are safe.
 //!
@@ -34,16 +40,29 @@
 //! and fires `kapsel:consent` on `document`. When a category that was active on this page is
 //! withdrawn, the page reloads so that scripts already running stop; otherwise newly allowed scripts
 //! and iframes start at once, without a reload. A new declaration revision or an expired consent asks
-//! again; a refusal is kept as long as a consent.
+//! again; a refusal is kept as long as a consent. With Global Privacy Control, "accept all" leaves
+//! marketing off (the visitor can still switch it on).
+//!
+//! # Accessibility
+//!
+//! A non-modal `role="dialog"` (no `aria-modal`, no focus trap) first in `<body>`, named by its
+//! heading and described by its first paragraph, `lang` set; focus moves in when it opens and back
+//! (or to the reopen control) when it closes; native buttons and checkbox switches, a visible
+//! `:focus-visible` ring, contrast ≥ 4.5:1, reflow at 320 px, motion only without
+//! `prefers-reduced-motion: reduce`. The end-to-end tests run axe-core on every layer.
 //!
 //! # Size
 //!
-//! Everything the browser fetches for the banner must stay within 15 KB gzip. Hence `no_std` with
-//! `alloc`, a size-class allocator of a few dozen lines ([`heap`]), a panic handler that only traps
-//! (no `core::fmt` anywhere), no closures (the bootstrap wires events to exports), and few imports.
-//! The catalogue crate is not linked: it needs std. [`category`] and [`pattern`] are small
-//! equivalents of its `category` and `pattern` modules (same ids, same wildcard syntax).
-#![cfg_attr(not(test), no_std)]
+//! Everything the browser fetches for the banner should stay small (the target is 15 KB gzip; see
+//! `bench/banner/run.sh` for the measured figure). Hence `no_std` with `alloc` on wasm32, a
+//! size-class allocator of a few dozen lines ([`heap`]), a panic handler that only traps, no string
+//! formatting, no closures (the bootstrap wires events to exports), no web-sys/js-sys, markup as
+//! data rather than one DOM call per element, and, in `scripts/build-banner.sh`, short import names,
+//! terser and `wasm-opt -Oz`. The catalogue crate is not linked: it needs std, whose panic machinery
+//! alone costs kilobytes. [`category`] and [`pattern`] are small equivalents of its `category` and
+//! `pattern` modules (same ids, same wildcard syntax). The `std` feature exists for the wasm tests
+//! only (wasm-bindgen-test needs std).
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
 extern crate alloc;
 
@@ -64,11 +83,11 @@ pub mod state;
 pub mod style;
 pub mod texts;
 
-#[cfg(all(target_arch = "wasm32", not(test)))]
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[global_allocator]
 static ALLOCATOR: heap::Heap = heap::Heap;
 
-#[cfg(all(target_arch = "wasm32", not(test)))]
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()

@@ -48,10 +48,10 @@ impl Markup {
     /// Replaces `root`'s content with the markup and fills the slots.
     pub fn fill(&self, root: &El) {
         root.set_inner_html(&self.html);
-        for (el, text) in dom::query_all(Some(root), "[data-k]").iter().zip(&self.texts) {
+        for (el, text) in dom::query_all(Some(root), "[data-k]").zip(&self.texts) {
             el.set_text(text);
         }
-        if let Some(a) = dom::query_all(Some(root), "[data-h]").first() {
+        if let Some(a) = dom::query_all(Some(root), "[data-h]").next() {
             a.set("href", &self.href);
         }
     }

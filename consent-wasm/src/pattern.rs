@@ -2,60 +2,67 @@
 //! `*`, placeholders in `<…>`, `[…]` or `{…}`, and a trailing run of three or more `x`/`X`/`#` after
 //! `_`, `.` or `-` (`AMCV_xxxxx`). A wildcard stands for one or more characters; case matters.
 
+use crate::bytes::index_of;
+
 /// Whether `name` matches `pattern`.
 pub fn matches(pattern: &str, name: &str) -> bool {
+    // Literal pieces; a wildcard (one or more characters) sits between consecutive pieces.
     let mut pieces: alloc::vec::Vec<&[u8]> = alloc::vec::Vec::new();
-    let p = pattern.as_bytes().trim_ascii();
-    let mut start = 0;
-    let mut i = 0;
-    while i < p.len() {
-        let close = match p[i] {
-            b'*' => Some(i),
-            b'<' => p[i + 1..].iter().position(|&c| c == b'>').map(|k| i + 1 + k),
-            b'[' => p[i + 1..].iter().position(|&c| c == b']').map(|k| i + 1 + k),
-            b'{' => p[i + 1..].iter().position(|&c| c == b'}').map(|k| i + 1 + k),
+    let mut rest = pattern.as_bytes().trim_ascii();
+    let mut lit = 0;
+    while let Some(&c) = rest.get(lit) {
+        let after = rest.get(lit + 1..).unwrap_or_default();
+        let skip = match c {
+            b'*' => Some(0),
+            b'<' => index_of(after, b'>').filter(|&k| k > 0).map(|k| k + 1),
+            b'[' => index_of(after, b']').filter(|&k| k > 0).map(|k| k + 1),
+            b'{' => index_of(after, b'}').filter(|&k| k > 0).map(|k| k + 1),
             _ => None,
         };
-        match close {
-            Some(end) if end > i + 1 || p[i] == b'*' => {
-                pieces.push(&p[start..i]);
-                start = end + 1;
-                i = end + 1;
+        match skip {
+            Some(k) => {
+                pieces.push(rest.get(..lit).unwrap_or_default());
+                rest = after.get(k..).unwrap_or_default();
+                lit = 0;
             }
-            _ => i += 1,
+            None => lit += 1,
         }
     }
-    let mut tail = &p[start..];
-    let run = tail
-        .iter()
-        .rev()
-        .take_while(|c| matches!(c, b'x' | b'X' | b'#'))
-        .count();
-    let mut wild_tail = false;
-    if run >= 3 && run < tail.len() && matches!(tail[tail.len() - run - 1], b'_' | b'.' | b'-') {
-        tail = &tail[..tail.len() - run];
-        wild_tail = true;
+    // `AMCV_xxxxx`: a trailing run of 3+ placeholder characters after a separator.
+    let mut run = 0;
+    while run < rest.len() && matches!(rest[rest.len() - 1 - run], b'x' | b'X' | b'#') {
+        run += 1;
     }
-    pieces.push(tail);
-    if wild_tail {
+    let sep = rest.len().checked_sub(run + 1).and_then(|i| rest.get(i));
+    if run >= 3 && matches!(sep, Some(b'_' | b'.' | b'-')) {
+        pieces.push(rest.get(..rest.len() - run).unwrap_or_default());
         pieces.push(b"");
+    } else {
+        pieces.push(rest);
     }
-    // pieces[0] lit, wild, pieces[1] lit, wild, ... ; a wildcard sits between consecutive pieces.
-    glob(&pieces, name.as_bytes(), true)
+    let Some((first, others)) = pieces.split_first() else {
+        return false;
+    };
+    name.as_bytes()
+        .strip_prefix(*first)
+        .is_some_and(|tail| glob(others, tail))
 }
 
-fn glob(pieces: &[&[u8]], name: &[u8], first: bool) -> bool {
+/// Whether `name` is a wildcard followed by `pieces` (each again after a wildcard).
+fn glob(pieces: &[&[u8]], name: &[u8]) -> bool {
     let Some((lit, rest)) = pieces.split_first() else {
         return name.is_empty();
     };
-    if first {
-        return name.starts_with(lit) && glob(rest, &name[lit.len()..], false);
+    let mut k = 1;
+    while k <= name.len() {
+        if let Some(tail) = name.get(k..).and_then(|after| after.strip_prefix(*lit)) {
+            if glob(rest, tail) {
+                return true;
+            }
+        }
+        k += 1;
     }
-    // A wildcard of one or more characters, then `lit`.
-    (1..=name.len()).any(|k| {
-        let after = &name[k..];
-        after.starts_with(lit) && glob(rest, &after[lit.len()..], false)
-    })
+    false
 }
 
 #[cfg(test)]
@@ -76,7 +83,10 @@ mod tests {
         assert!(!matches("_ga_<container-id>", "_ga_"));
         assert!(matches("ASPSESSIONID*", "ASPSESSIONIDQCRT"));
         assert!(matches("_pk_id.*", "_pk_id.1.abcd"));
-        assert!(matches("wordpress_logged_in_[hash]", "wordpress_logged_in_0f3c"));
+        assert!(matches(
+            "wordpress_logged_in_[hash]",
+            "wordpress_logged_in_0f3c"
+        ));
         assert!(matches("AMCV_xxxxx", "AMCV_12AB%40AdobeOrg"));
         assert!(!matches("AMCV_xxxxx", "AMCV_"));
         assert!(matches("a*b*c", "aXbYc"));

@@ -3,6 +3,7 @@
 //! Decoding is strict: any deviation (unknown category, missing `necessary`, a bad number, a wrong
 //! check) is treated as no consent at all.
 
+use crate::bytes::push;
 use crate::category;
 use alloc::string::String;
 
@@ -29,12 +30,12 @@ pub fn encode(mask: u8, time: u64, revision: &str) -> String {
         out.push_str(category::IDS[category::index(bit)]);
         sep = ".";
     }
-    out.push('~');
+    push(&mut out, b'~');
     push_decimal(&mut out, time);
-    out.push('~');
+    push(&mut out, b'~');
     out.push_str(&percent(revision));
     let check = fnv(&out);
-    out.push('~');
+    push(&mut out, b'~');
     push_hex(&mut out, check);
     out
 }
@@ -43,8 +44,9 @@ pub fn encode(mask: u8, time: u64, revision: &str) -> String {
 pub fn decode(value: &str) -> Option<Record> {
     let cut = value.len().checked_sub(9)?;
     let (body, check) = value.split_at_checked(cut)?;
-    let check = check.strip_prefix('~')?;
-    if check.len() != 8 || parse_hex(check)? != fnv(body) {
+    let mut expected = String::from("~");
+    push_hex(&mut expected, fnv(body));
+    if check != expected {
         return None;
     }
     let mut fields = crate::bytes::split(body, b'~');
@@ -61,7 +63,8 @@ pub fn decode(value: &str) -> Option<Record> {
     for id in crate::bytes::split(cats, b'.') {
         mask |= category::from_id(id)?;
     }
-    if mask & category::NECESSARY == 0 || !is_encoded(revision) {
+    // The revision is compared in its encoded form (see `is_current`); the check covers the rest.
+    if mask & category::NECESSARY == 0 {
         return None;
     }
     Some(Record {
@@ -79,24 +82,6 @@ pub fn is_current(record: &Record, revision: &str, lifetime_days: u32, now: u64)
         && now.saturating_sub(record.time) < u64::from(lifetime_days) * 86_400
 }
 
-fn is_encoded(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            if i + 2 >= b.len() || !b[i + 1].is_ascii_hexdigit() || !b[i + 2].is_ascii_hexdigit() {
-                return false;
-            }
-            i += 3;
-        } else if unreserved(b[i]) {
-            i += 1;
-        } else {
-            return false;
-        }
-    }
-    true
-}
-
 fn unreserved(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')
 }
@@ -106,41 +91,35 @@ pub fn percent(s: &str) -> String {
     let mut out = String::new();
     for &c in s.as_bytes() {
         if unreserved(c) {
-            out.push(c as char);
+            push(&mut out, c);
         } else {
-            out.push('%');
-            out.push(hex_digit(c >> 4));
-            out.push(hex_digit(c & 15));
+            push(&mut out, b'%');
+            push(&mut out, hex_digit(c >> 4));
+            push(&mut out, hex_digit(c & 15));
         }
     }
     out
 }
 
-fn hex_digit(n: u8) -> char {
-    (if n < 10 { b'0' + n } else { b'a' + n - 10 }) as char
+fn hex_digit(n: u8) -> u8 {
+    if n < 10 {
+        b'0' + n
+    } else {
+        b'a' + n - 10
+    }
 }
 
 /// FNV-1a, 32 bits.
 fn fnv(s: &str) -> u32 {
-    s.bytes()
-        .fold(0x811c_9dc5, |h: u32, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    s.bytes().fold(0x811c_9dc5, |h: u32, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 fn push_hex(out: &mut String, v: u32) {
     for shift in (0..8).rev() {
-        out.push(hex_digit((v >> (shift * 4)) as u8 & 15));
+        push(out, hex_digit((v >> (shift * 4)) as u8 & 15));
     }
-}
-
-fn parse_hex(s: &str) -> Option<u32> {
-    s.bytes().try_fold(0u32, |acc, c| {
-        let d = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            _ => return None,
-        };
-        Some(acc << 4 | u32::from(d))
-    })
 }
 
 /// Appends `v` in decimal.
@@ -156,8 +135,8 @@ pub fn push_decimal(out: &mut String, v: u64) {
             break;
         }
     }
-    for &d in &digits[i..] {
-        out.push(d as char);
+    for &d in digits.get(i..).unwrap_or_default() {
+        push(out, d);
     }
 }
 
@@ -201,7 +180,7 @@ mod tests {
         // A correct check over a record without `necessary` is still refused.
         let body = "1~marketing~1790000000~r1";
         let mut v = alloc::string::String::from(body);
-        v.push('~');
+        push(&mut v, b'~');
         push_hex(&mut v, fnv(body));
         assert_eq!(decode(&v), None);
     }

@@ -3,8 +3,8 @@
 //! `fbq('consent', …)`, and Global Privacy Control.
 
 use crate::category::{MARKETING, PREFERENCES, STATISTICS};
-use crate::state;
 use crate::dom;
+use crate::state;
 use wasm_bindgen::JsValue;
 
 /// Consent Mode storage types and the category that grants each (0: always granted).
@@ -24,14 +24,23 @@ pub fn consent_mode(kind: &str, mask: u8) {
     let states = dom::object();
     for (key, cat) in STORAGE {
         let granted = cat == 0 || mask & cat != 0;
-        dom::set_key(&states, key, &JsValue::from_str(if granted { "granted" } else { "denied" }));
+        dom::set_key(
+            &states,
+            key,
+            &JsValue::from_str(if granted { "granted" } else { "denied" }),
+        );
     }
     dom::call(&push, "consent", kind, Some(&states));
 }
 
 /// `fbq('consent', 'grant' | 'revoke')` when the pixel is on the page.
 pub fn meta_pixel(grant: bool) {
-    dom::call(&dom::global("fbq"), "consent", if grant { "grant" } else { "revoke" }, None);
+    dom::call(
+        &dom::global("fbq"),
+        "consent",
+        if grant { "grant" } else { "revoke" },
+        None,
+    );
 }
 
 /// Whether `navigator.globalPrivacyControl` is true.

@@ -54,7 +54,12 @@ fn page() -> &'static mut Page {
 }
 
 /// Records the start-up facts once; returns false when already started.
-pub fn init(config: Option<Config>, texts: &'static Texts, gpc: bool, push: Option<JsValue>) -> bool {
+pub fn init(
+    config: Option<Config>,
+    texts: &'static Texts,
+    gpc: bool,
+    push: Option<JsValue>,
+) -> bool {
     let p = page();
     if p.started {
         return false;

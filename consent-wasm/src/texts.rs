@@ -205,7 +205,8 @@ pub const EN: Texts = Texts {
 /// The texts for a `<html lang>` value: `nn…` Nynorsk, `en…` English, Bokmål otherwise.
 pub fn for_lang(lang: &str) -> &'static Texts {
     let l = lang.as_bytes();
-    let starts = |p: &[u8]| l.len() >= 2 && l[..2].eq_ignore_ascii_case(p) && (l.len() == 2 || l[2] == b'-');
+    let starts =
+        |p: &[u8]| l.len() >= 2 && l[..2].eq_ignore_ascii_case(p) && (l.len() == 2 || l[2] == b'-');
     if starts(b"nn") {
         &NN
     } else if starts(b"en") {
@@ -249,7 +250,7 @@ pub fn retention(t: &Texts, declared: &str) -> alloc::string::String {
         return String::from(if kind == 0 && num.is_empty() { one } else { d });
     }
     let mut s = String::from(num);
-    s.push(' ');
+    crate::bytes::push(&mut s, b' ');
     s.push_str(if num == "1" { one } else { many });
     s
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use kapsel_demo::{Demo, DemoOptions, Site};
 
 const USAGE: &str = "usage: kapsel-demo [--port N] [--tracker-port N] [--banner-dir DIR] [--ungated] [--site-dir DIR] [--env-file FILE]
@@ -61,7 +61,7 @@ fn run() -> Result<()> {
         }
     }
 
-    let demo = Demo::start(options).context("cannot start the demo")?;
+    let demo = Demo::start(options).map_err(|e| anyhow!("cannot start the demo: {e}"))?;
     let url = demo.site_url();
     let declaration = demo.declaration_path().display().to_string();
     let scan_args = demo.scan_args();

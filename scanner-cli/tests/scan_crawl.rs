@@ -16,6 +16,7 @@ fn third_party() -> Server {
                 "<p>plugin</p><script>document.cookie = 'fb_js=1; Max-Age=3600; SameSite=None; Secure';</script>",
             )
             .cookie("datr=abc; Max-Age=63072000; Path=/; Domain=.facebook.com; SameSite=None; Secure; HttpOnly")
+            .cookie("lax_3p=1; Path=/")
         } else {
             Response::status(404)
         }
@@ -35,6 +36,7 @@ fn site(tp_port: u16) -> Server {
                 <a href="mailto:post@example.no">mail</a> <a href="https://elsewhere.example/">elsewhere</a>
                 <iframe src="https://www.facebook.com:{tp_port}/plugin"></iframe>
                 <script>document.cookie = "scr=1; max-age=86400; path=/";
+                localStorage.setItem("visits", "1"); sessionStorage.setItem("tab", "x");
                 setTimeout(() => {{ document.cookie = "late=1; path=/"; }}, 600);</script>
                 </body></html>"#
             ))
@@ -173,6 +175,25 @@ fn finds_cookies_set_every_way_and_reports_broken_pages() {
     assert_eq!(hosts, vec!["www.facebook.com"]);
     assert_eq!(error_of("/missing"), "HTTP 404");
     assert_eq!(report["summary"]["pages_failed"], 3);
+
+    // A third-party cookie without `SameSite=None` is refused, and the attempt is reported.
+    assert!(cookies(&report, "lax_3p").is_empty());
+    let refused = report["refused_cookies"].as_array().unwrap();
+    let lax = refused
+        .iter()
+        .find(|r| r["name"] == "lax_3p")
+        .unwrap_or_else(|| panic!("refused cookie missing: {refused:#?}"));
+    assert!(!lax["reasons"].as_array().unwrap().is_empty());
+    assert!(lax["url"].as_str().unwrap().contains("www.facebook.com"));
+
+    let storage: Vec<(String, String)> = report["storage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["kind"].as_str().unwrap().to_string(), k["key"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(storage.contains(&("local".into(), "visits".into())), "{storage:?}");
+    assert!(storage.contains(&("session".into(), "tab".into())), "{storage:?}");
 }
 
 #[test]

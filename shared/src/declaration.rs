@@ -141,7 +141,9 @@ const TOP_FIELDS: &[&str] = &[
     "services",
     "cookies",
 ];
-const SERVICE_FIELDS: &[&str] = &["id", "name", "provider", "category", "purpose", "hosts"];
+const SERVICE_FIELDS: &[&str] = &[
+    "id", "name", "provider", "category", "purpose", "hosts", "cookies",
+];
 const COOKIE_FIELDS: &[&str] = &[
     "name",
     "service",
@@ -244,6 +246,10 @@ impl Declaration {
             parts.push(format!("\"purpose\": {}", localized_json(&s.purpose)));
             let hosts: Vec<String> = s.hosts.iter().map(|h| quoted(h)).collect();
             parts.push(format!("\"hosts\": [{}]", hosts.join(", ")));
+            if s.from_base {
+                // Every cookie is written out below: the base brings nothing more when read back.
+                parts.push("\"cookies\": []".to_string());
+            }
             o.push_str(&parts.join(", "));
             o.push('}');
         }
@@ -353,10 +359,10 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
         provider,
     };
     // Services first: cookies refer to them.
-    let mut overridden_category: Vec<(String, bool)> = Vec::new();
+    let mut references: Vec<(String, Reference)> = Vec::new();
     if let Some(list) = top.get("services") {
         for item in array(list, "services")? {
-            let (service, category_overridden) = read_service(item, base, &decl.provider)?;
+            let (service, reference) = read_service(item, base, &decl.provider)?;
             if let Some(first) = decl.service(&service.id) {
                 return Err(SchemaError::new(
                     item.pos,
@@ -366,7 +372,7 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
                     ),
                 ));
             }
-            overridden_category.push((service.id.clone(), category_overridden));
+            references.push((service.id.clone(), reference));
             decl.services.push(service);
         }
     }
@@ -390,14 +396,22 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
         }
     }
     // Cookies the referenced knowledge-base services bring, unless declared already.
-    for (service_id, category_overridden) in overridden_category {
+    for (service_id, reference) in references {
         let Some(service) = decl.service(&service_id).cloned() else {
             continue;
         };
         if !service.from_base {
             continue;
         }
-        for known in base.cookies_of(&service_id) {
+        let brought: Vec<&crate::knowledge::KnownCookie> = match &reference.only {
+            None => base.cookies_of(&service_id).collect(),
+            Some(names) => names
+                .iter()
+                .map(|(name, pos)| pick(base, &service_id, name, *pos))
+                .collect::<Result<_, _>>()?,
+        };
+        let category_overridden = reference.category_overridden;
+        for known in brought {
             if decl.cookies.iter().any(|c| {
                 c.pattern.same_shape(&known.pattern) || known.pattern.covered_by(&c.pattern)
             }) {
@@ -433,11 +447,45 @@ fn array<'a>(v: &'a Value, key: &str) -> Result<&'a [Value], SchemaError> {
     })
 }
 
+/// How a declaration refers to a service.
+#[derive(Default)]
+struct Reference {
+    /// The declaration sets the category itself: the service's cookies take it.
+    category_overridden: bool,
+    /// Only these of the base's cookies for the service (`"cookies": [...]`), else all.
+    only: Option<Vec<(String, Pos)>>,
+}
+
+/// The base cookie of a service that a selected name stands for.
+fn pick<'a>(
+    base: &'a KnowledgeBase,
+    service_id: &'a str,
+    name: &str,
+    pos: Pos,
+) -> Result<&'a crate::knowledge::KnownCookie, SchemaError> {
+    let wanted = NamePattern::parse(name);
+    base.cookies_of(service_id)
+        .find(|k| k.pattern.same_shape(&wanted) || k.pattern.matches(name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = base
+                .cookies_of(service_id)
+                .map(|k| k.pattern.as_str())
+                .collect();
+            SchemaError::new(
+                pos,
+                format!(
+                    "`{name}` is not one of the knowledge base's cookies for `{service_id}` ({}); declare it under `cookies` instead",
+                    known.join(", ")
+                ),
+            )
+        })
+}
+
 fn read_service(
     item: &Value,
     base: &KnowledgeBase,
     site_provider: &str,
-) -> Result<(DeclaredService, bool), SchemaError> {
+) -> Result<(DeclaredService, Reference), SchemaError> {
     if let Some(id) = item.as_str() {
         let Some(known) = base.service(id) else {
             return Err(unknown_service(item.pos, id, base));
@@ -453,7 +501,7 @@ fn read_service(
                 from_base: true,
                 pos: item.pos,
             },
-            false,
+            Reference::default(),
         ));
     }
     let f = Fields::new(item, "a service", SERVICE_FIELDS)?;
@@ -461,6 +509,15 @@ fn read_service(
     let category = f.opt_category("category")?;
     let purpose = f.localized("purpose")?;
     let hosts = f.strings("hosts")?;
+    let only = match f.get("cookies") {
+        None => None,
+        Some(v) => Some(
+            array(v, "cookies")?
+                .iter()
+                .map(|item| crate::schema::as_string(item, "cookies").map(|s| (s, item.pos)))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
     match base.service(&id) {
         Some(known) => Ok((
             DeclaredService {
@@ -483,7 +540,10 @@ fn read_service(
                 pos: item.pos,
                 id,
             },
-            category.is_some(),
+            Reference {
+                category_overridden: category.is_some(),
+                only,
+            },
         )),
         None => {
             let name = f.opt_string("name")?.ok_or_else(|| {
@@ -498,6 +558,12 @@ fn read_service(
             let category = category.ok_or_else(|| {
                 SchemaError::new(item.pos, format!("service `{id}` needs a `category`"))
             })?;
+            if let Some(v) = f.get("cookies") {
+                return Err(SchemaError::new(
+                    v.pos,
+                    format!("`cookies` picks from a knowledge-base service, and `{id}` is the site's own: list its cookies in the top-level `cookies` with \"service\": \"{id}\""),
+                ));
+            }
             Ok((
                 DeclaredService {
                     name,
@@ -511,7 +577,10 @@ fn read_service(
                     pos: item.pos,
                     id,
                 },
-                true,
+                Reference {
+                    category_overridden: true,
+                    only: None,
+                },
             ))
         }
     }
@@ -640,6 +709,26 @@ mod tests {
             Category::Necessary
         );
         assert!(d.classify("datr", None).is_none());
+    }
+
+    #[test]
+    fn a_reference_can_pick_its_cookies() {
+        let text = GOOD
+            .replace(
+                "{ \"id\": \"vimeo\", \"category\": \"statistics\" }",
+                "{ \"id\": \"google-analytics\", \"cookies\": [\"_ga_<id>\"] }",
+            )
+            .replace("    \"google-analytics\",\n", "");
+        let d = Declaration::parse(&text, "site.json", &base()).unwrap();
+        assert!(d.classify("_ga_X", None).is_some());
+        assert!(d.classify("vuid", None).is_none());
+        let e = err(&text.replace("[\"_ga_<id>\"]", "[\"_gid\"]"));
+        assert!(e.message.contains("`_gid` is not one of the knowledge base's cookies for `google-analytics` (_ga, _ga_<container-id>)"), "{e}");
+        let e = err(&GOOD.replace(
+            "\"category\": \"necessary\" }",
+            "\"category\": \"necessary\", \"cookies\": [] }",
+        ));
+        assert!(e.message.contains("the site's own"), "{e}");
     }
 
     #[test]

@@ -31,13 +31,15 @@
 //!    a near miss ([`crate::nearmiss`]) counts by its kind — a recorded misspelling or a missing
 //!    underscore much, a case difference on an ordinary word little (`ide` is a Norwegian word,
 //!    `IDE` a cookie).
-//! 5. **Context.** A cookie noun (informasjonskapsel…, kapsel…, cookie…) in the same or a
-//!    neighbouring sentence; for a short label line (`_ga`, `PHPSESSID SessionId`) or a
-//!    `NAME:` line head, the line before or after. Patterns add more: a table cell under a
-//!    "Navn/Namn/Name/Cookie/Informasjonskapsel" header; a naming word before the token
-//!    ("informasjonskapselen editlanguagebranch", "heiter X", "called X"); a definition after it
-//!    ("Datr er ein … informasjonskapsel", "X is a … cookie"); the cookie's own service named
-//!    nearby ("Fr og sb blir brukte av Facebook"); and, in a second pass, an enumeration
+//! 5. **Context.** A cookie noun (informasjonskapsel…, kapsel…, cookie…) within two sentences
+//!    of the word; for a short label line (`_ga`, `PHPSESSID SessionId`) or a `NAME:` line head,
+//!    the line before or after; for a list item, the line that introduces the list ("Vi bruker
+//!    disse informasjonskapslene:"); for a table row, a header that names cookies. Patterns add
+//!    more: a table cell under a "Navn/Namn/Name/Cookie/Informasjonskapsel" header; a technical
+//!    word heading a line about a cookie (`SERVERID: … kapselen …`); a naming word before the
+//!    token ("informasjonskapselen editlanguagebranch", "heiter X", "called X"); a definition
+//!    after it ("Datr er ein … informasjonskapsel", "X is a … cookie"); the cookie's own service
+//!    named nearby ("Fr og sb blir brukte av Facebook"); and, in a second pass, an enumeration
 //!    ("A, B og C") in which another member was already taken.
 //!
 //! A word is taken when its evidence reaches a threshold and it has some context, or when the
@@ -45,10 +47,15 @@
 //! keeps names as written, in order, without case-insensitive duplicates, each with the base
 //! entry it matches and a near-miss suggestion where it is a likely typo.
 //!
-//! Services are found by their names, the parts of their names, their ids and the aliases the
-//! base records, across one to three words, ignoring case and punctuation (`ID-porten` is
-//! `idporten`) and allowing one wrong letter in long names (`Cloudfare`); the services of the
-//! extracted cookies are added (`IDE` brings DoubleClick).
+//! Everything runs in time linear in the text (what a line learns from its neighbours is filled
+//! in by two sweeps; enumerations are bounded), and knowledge-base questions are asked once per
+//! distinct word, only of words that could still be taken.
+//!
+//! Services are found by their names, the parts of their names (`Optimizely CMS (EPiServer)`
+//! gives `EPiServer`) and their ids, across one to three words, ignoring case and punctuation (`ID-porten` is
+//! `idporten`) and allowing one wrong letter in long names (`Cloudfare`); an all-lower-case word
+//! counts only inside a host name, so that ordinary words that happen to name a product do not.
+//! The services of the extracted cookies are added (`IDE` brings DoubleClick).
 
 use std::collections::{HashMap, HashSet};
 
@@ -400,6 +407,10 @@ struct Line {
     words: usize,
     /// The name cell holds one name or a list of them (not a phrase).
     name_cell_listed: bool,
+    /// The nearest line with words above or below speaks of cookies.
+    neighbour_cookie_word: bool,
+    /// A list item whose list is introduced by a line that speaks of cookies.
+    list_intro_cookie_word: bool,
 }
 
 #[derive(Debug, Default)]
@@ -468,42 +479,39 @@ impl Doc {
             }
             doc.lines.push(line);
         }
+        doc.link_lines();
         doc
+    }
+
+    /// Fills in what each line learns from the lines around it, in two linear sweeps.
+    fn link_lines(&mut self) {
+        let mut above: Option<bool> = None;
+        let mut intro = false;
+        for l in &mut self.lines {
+            if l.first == l.end {
+                continue;
+            }
+            l.neighbour_cookie_word = above == Some(true);
+            above = Some(l.cookie_word);
+            if l.bullet {
+                l.list_intro_cookie_word = intro;
+            } else {
+                intro = l.cookie_word;
+            }
+        }
+        let mut below: Option<bool> = None;
+        for l in self.lines.iter_mut().rev() {
+            if l.first == l.end {
+                continue;
+            }
+            l.neighbour_cookie_word |= below == Some(true);
+            below = Some(l.cookie_word);
+        }
     }
 
     fn line_toks(&self, line: usize) -> &[Tok] {
         let l = &self.lines[line];
         &self.toks[l.first..l.end]
-    }
-
-    /// For a list item: whether the line that introduces the list speaks of cookies.
-    fn list_intro_has_cookie_word(&self, line: usize) -> bool {
-        if !self.lines[line].bullet {
-            return false;
-        }
-        let mut at = line;
-        while at > 0 {
-            at -= 1;
-            let l = &self.lines[at];
-            if l.first == l.end || l.bullet {
-                continue;
-            }
-            return l.cookie_word;
-        }
-        false
-    }
-
-    /// The nearest line above (`step` -1) or below (+1) that holds words.
-    fn neighbour(&self, line: usize, step: isize) -> Option<&Line> {
-        let mut at = line as isize + step;
-        while at >= 0 && (at as usize) < self.lines.len() {
-            let l = &self.lines[at as usize];
-            if l.first != l.end {
-                return Some(l);
-            }
-            at += step;
-        }
-        None
     }
 }
 
@@ -1372,13 +1380,11 @@ impl<'a> Scorer<'_, 'a> {
         if (s.saturating_sub(2)..=s + 2).any(|n| line.cookie_sentences.contains(&n)) {
             return true;
         }
-        if doc.list_intro_has_cookie_word(tok.line) {
+        if line.bullet && line.list_intro_cookie_word {
             return true;
         }
         if self.is_label(i) {
-            return line.cookie_word
-                || doc.neighbour(tok.line, -1).is_some_and(|l| l.cookie_word)
-                || doc.neighbour(tok.line, 1).is_some_and(|l| l.cookie_word);
+            return line.cookie_word || line.neighbour_cookie_word;
         }
         false
     }
@@ -1562,6 +1568,8 @@ fn collect<'a>(
         };
         let near_miss = match c.kb {
             Kb::Exact(_) => None,
+            // The strict search used for ordinary words stops where the full one would.
+            Kb::Miss(m) => Some(m),
             _ => nearmiss::suggest(base, &tok.text),
         };
         let found = FoundName {

@@ -81,9 +81,16 @@ fn suggest_with<'a>(base: &'a KnowledgeBase, name: &str, spelling: bool) -> Opti
     if let Some(e) = cookies.iter().find(|c| c.aliases.iter().any(|a| a == name)) {
         return hit(e, MissKind::KnownAlias);
     }
+    // Cheap first: a case-insensitive match must start with the pattern's prefix.
+    let starts_alike = |c: &KnownCookie| {
+        let prefix = c.pattern.prefix();
+        name.len() >= prefix.len()
+            && name.is_char_boundary(prefix.len())
+            && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
     if let Some(e) = cookies
         .iter()
-        .find(|c| pinned(c) && c.pattern.matches_ignore_case(name))
+        .find(|c| pinned(c) && starts_alike(c) && c.pattern.matches_ignore_case(name))
     {
         return hit(e, MissKind::Case);
     }
@@ -92,7 +99,9 @@ fn suggest_with<'a>(base: &'a KnowledgeBase, name: &str, spelling: bool) -> Opti
     if let Some(e) = cookies.iter().find(|c| {
         let known = c.pattern.as_str();
         known.trim_start_matches(lead) == bare && known != name && known.starts_with(lead)
-            || pinned(c)
+            || !c.pattern.is_exact()
+                && pinned(c)
+                && c.pattern.prefix().trim_start_matches(lead).len() <= bare.len()
                 && ["_", "__", "."]
                     .iter()
                     .any(|p| c.pattern.matches(&format!("{p}{name}")))
@@ -103,8 +112,10 @@ fn suggest_with<'a>(base: &'a KnowledgeBase, name: &str, spelling: bool) -> Opti
     let lower = name.to_lowercase();
     if name.chars().count() >= 6 {
         if let Some(e) = cookies.iter().filter(|c| c.pattern.is_exact()).find(|c| {
-            let known = c.pattern.as_str().to_lowercase();
-            known.len() > lower.len() && known.starts_with(&lower)
+            let known = c.pattern.as_str();
+            known.len() > name.len()
+                && known.is_char_boundary(name.len())
+                && known[..name.len()].to_lowercase() == lower
         }) {
             return hit(e, MissKind::Truncated);
         }
@@ -120,7 +131,10 @@ fn suggest_with<'a>(base: &'a KnowledgeBase, name: &str, spelling: bool) -> Opti
     }
     cookies
         .iter()
-        .filter(|c| c.pattern.is_exact())
+        // The distance is at least the difference in length: skip what cannot come close.
+        .filter(|c| {
+            c.pattern.is_exact() && c.pattern.as_str().len().abs_diff(name.len()) <= allowed
+        })
         .map(|c| (edit_distance(&lower, &c.pattern.as_str().to_lowercase()), c))
         .filter(|(d, _)| *d <= allowed)
         .min_by_key(|(d, c)| (*d, std::cmp::Reverse(c.pattern.as_str().len())))

@@ -213,10 +213,7 @@ pub fn eval(tab: &Tab, expression: &str) -> Result<serde_json::Value> {
         })
         .with_context(|| format!("evaluating {expression}"))?;
     if let Some(ex) = ret.exception_details {
-        let what = ex
-            .exception
-            .and_then(|e| e.description)
-            .unwrap_or(ex.text);
+        let what = ex.exception.and_then(|e| e.description).unwrap_or(ex.text);
         bail!("{expression} threw: {what}");
     }
     Ok(ret.result.value.unwrap_or(serde_json::Value::Null))
@@ -277,10 +274,7 @@ impl RequestLog {
 
     /// The distinct hosts requested so far.
     pub fn hosts(&self) -> BTreeSet<String> {
-        self.urls()
-            .iter()
-            .filter_map(|u| url_host(u))
-            .collect()
+        self.urls().iter().filter_map(|u| url_host(u)).collect()
     }
 
     /// Forgets what was recorded.
@@ -313,7 +307,10 @@ mod tests {
             url_host("https://www.facebook.com:8443/plugins/page.php?x=1").as_deref(),
             Some("www.facebook.com")
         );
-        assert_eq!(url_host("http://127.0.0.1:9/").as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            url_host("http://127.0.0.1:9/").as_deref(),
+            Some("127.0.0.1")
+        );
         assert_eq!(url_host("data:text/plain,x"), None);
     }
 }

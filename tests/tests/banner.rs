@@ -33,7 +33,8 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let demo = Demo::start(DemoOptions::new(Site::Dir(fixtures()))).expect("the fixture site starts");
+    let demo =
+        Demo::start(DemoOptions::new(Site::Dir(fixtures()))).expect("the fixture site starts");
     assert!(
         demo.banner_built(),
         "the banner is not built: {} lacks kapsel.js/kapsel_bg.wasm — run scripts/build-banner.sh first",
@@ -53,7 +54,9 @@ impl Setup {
     /// is on the page.
     fn visit(&self, path: &str) {
         open(&self.tab, &self.demo.url(path)).expect("page loads");
-        self.wait("document.getElementById('kapsel-banner') || document.getElementById('kapsel-reopen')");
+        self.wait(
+            "document.getElementById('kapsel-banner') || document.getElementById('kapsel-reopen')",
+        );
     }
 
     fn wait(&self, condition: &str) {
@@ -118,23 +121,41 @@ fn nothing_non_necessary_runs_before_a_choice() {
     s.visit("/");
     s.wait("document.getElementById('kapsel-banner')");
     sleep(SETTLE);
-    assert_eq!(s.tracker_hosts(), BTreeSet::new(), "no tracker is contacted before a choice");
-    assert!(s.cookies().is_empty(), "no cookie before a choice: {:?}", s.cookies());
+    assert_eq!(
+        s.tracker_hosts(),
+        BTreeSet::new(),
+        "no tracker is contacted before a choice"
+    );
+    assert!(
+        s.cookies().is_empty(),
+        "no cookie before a choice: {:?}",
+        s.cookies()
+    );
     // The gated markup is still inert, and the blocked iframe has a placeholder of its size.
     assert_eq!(
         s.js("document.querySelectorAll('script[type=\"text/plain\"][data-consent]').length"),
         2
     );
-    assert_eq!(s.js("document.getElementById('facebook').getAttribute('src')"), Value::Null);
+    assert_eq!(
+        s.js("document.getElementById('facebook').getAttribute('src')"),
+        Value::Null
+    );
     let ph = s.js(
         "(() => { const p = document.querySelector('[data-kapsel-placeholder]'); const r = p.getBoundingClientRect();
            return { text: p.textContent, w: Math.round(r.width), h: Math.round(r.height),
                     button: p.querySelector('button[data-kapsel-action=allow]').textContent }; })()",
     );
     assert!(ph["text"].as_str().unwrap().contains("Facebook"), "{ph}");
-    assert!(ph["text"].as_str().unwrap().contains("markedsføring"), "{ph}");
+    assert!(
+        ph["text"].as_str().unwrap().contains("markedsføring"),
+        "{ph}"
+    );
     assert_eq!(ph["button"], "Tillat markedsføring");
-    assert_eq!((ph["w"].as_i64(), ph["h"].as_i64()), (Some(340), Some(300)), "{ph}");
+    assert_eq!(
+        (ph["w"].as_i64(), ph["h"].as_i64()),
+        (Some(340), Some(300)),
+        "{ph}"
+    );
     // The first layer: who asks, the privacy statement, three buttons, accept and reject alike.
     let banner = s.js(
         "(() => { const b = document.getElementById('kapsel-banner');
@@ -151,12 +172,24 @@ fn nothing_non_necessary_runs_before_a_choice() {
     assert_eq!(banner["modal"], Value::Null, "non-modal");
     assert_eq!(banner["lang"], "nb");
     assert_eq!(banner["name"], "Informasjonskapsler");
-    assert!(banner["text"].as_str().unwrap().contains("Testkommune bruker"), "{banner}");
+    assert!(
+        banner["text"]
+            .as_str()
+            .unwrap()
+            .contains("Testkommune bruker"),
+        "{banner}"
+    );
     assert_eq!(banner["link"], "/personvern/");
     assert_eq!(banner["first"], true, "early in the DOM");
     assert_eq!(banner["focused"], true, "focus moves into the banner");
-    assert_eq!(banner["accept"], banner["reject"], "accept and reject equal in size and place");
-    assert_eq!(banner["acceptLook"], banner["rejectLook"], "accept and reject look alike");
+    assert_eq!(
+        banner["accept"], banner["reject"],
+        "accept and reject equal in size and place"
+    );
+    assert_eq!(
+        banner["acceptLook"], banner["rejectLook"],
+        "accept and reject look alike"
+    );
 }
 
 #[test]
@@ -171,9 +204,20 @@ fn accept_all_runs_the_analytics_and_loads_the_iframe() {
     assert!(hosts.contains("www.googletagmanager.com"), "{hosts:?}");
     assert!(hosts.contains("www.facebook.com"), "{hosts:?}");
     assert!(s.cookies().contains("kapsel_consent"));
-    assert_eq!(s.js("!!document.getElementById('kapsel-banner')"), false, "the banner closes");
-    assert_eq!(s.js("!!document.getElementById('kapsel-reopen')"), true, "the way back is there");
-    assert_eq!(s.js("document.querySelectorAll('[data-kapsel-placeholder]').length"), 0);
+    assert_eq!(
+        s.js("!!document.getElementById('kapsel-banner')"),
+        false,
+        "the banner closes"
+    );
+    assert_eq!(
+        s.js("!!document.getElementById('kapsel-reopen')"),
+        true,
+        "the way back is there"
+    );
+    assert_eq!(
+        s.js("document.querySelectorAll('[data-kapsel-placeholder]').length"),
+        0
+    );
     let seen = s.js("window.seen");
     assert_eq!(seen["statistics"], true, "{seen}");
     assert_eq!(seen["marketing"], true, "{seen}");
@@ -182,7 +226,10 @@ fn accept_all_runs_the_analytics_and_loads_the_iframe() {
     let layer = s.js("window.dataLayer.filter(a => a[0] === 'consent').map(a => [a[1], a[2].analytics_storage, a[2].ad_storage, a[2].security_storage])");
     assert_eq!(
         layer,
-        serde_json::json!([["default", "denied", "denied", "granted"], ["update", "granted", "granted", "granted"]])
+        serde_json::json!([
+            ["default", "denied", "denied", "granted"],
+            ["update", "granted", "granted", "granted"]
+        ])
     );
 }
 
@@ -217,17 +264,39 @@ fn settings_with_only_statistics_allow_analytics_but_not_facebook() {
                     focused: b.contains(document.activeElement), text: b.textContent,
                     html: b.innerHTML }; })()",
     );
-    assert_eq!(layer["necessary"], serde_json::json!([true, true, "switch"]));
-    assert_eq!(layer["statistics"], serde_json::json!([false, false, "switch"]));
-    assert_eq!(layer["marketing"], serde_json::json!([false, false, "switch"]));
+    assert_eq!(
+        layer["necessary"],
+        serde_json::json!([true, true, "switch"])
+    );
+    assert_eq!(
+        layer["statistics"],
+        serde_json::json!([false, false, "switch"])
+    );
+    assert_eq!(
+        layer["marketing"],
+        serde_json::json!([false, false, "switch"])
+    );
     assert_eq!(layer["focused"], true);
     let text = layer["text"].as_str().unwrap();
-    for expected in ["Google Analytics", "_ga", "Facebook", "PHPSESSID", "Økt", "Tilbakemeldingsskjema"] {
+    for expected in [
+        "Google Analytics",
+        "_ga",
+        "Facebook",
+        "PHPSESSID",
+        "Økt",
+        "Tilbakemeldingsskjema",
+    ] {
         assert!(text.contains(expected), "settings list {expected}: {text}");
     }
     // Declaration texts are text, never markup.
-    assert!(text.contains("<b>Fant du det du lette etter?</b>"), "{text}");
-    assert!(!layer["html"].as_str().unwrap().contains("<b>"), "declaration text inserted as HTML");
+    assert!(
+        text.contains("<b>Fant du det du lette etter?</b>"),
+        "{text}"
+    );
+    assert!(
+        !layer["html"].as_str().unwrap().contains("<b>"),
+        "declaration text inserted as HTML"
+    );
 
     s.click("#kapsel-banner input[data-kapsel-category=statistics]");
     s.click("#kapsel-banner [data-kapsel-action=save]");
@@ -237,10 +306,19 @@ fn settings_with_only_statistics_allow_analytics_but_not_facebook() {
     assert!(hosts.contains("www.googletagmanager.com"), "{hosts:?}");
     assert!(!hosts.contains("www.facebook.com"), "{hosts:?}");
     assert!(!s.cookies().contains("datr"));
-    assert_eq!(s.js("document.getElementById('facebook').getAttribute('src')"), Value::Null);
-    assert_eq!(s.js("document.querySelectorAll('[data-kapsel-placeholder]').length"), 1);
+    assert_eq!(
+        s.js("document.getElementById('facebook').getAttribute('src')"),
+        Value::Null
+    );
+    assert_eq!(
+        s.js("document.querySelectorAll('[data-kapsel-placeholder]').length"),
+        1
+    );
     let c = s.js("window.kapsel.consent()");
-    assert_eq!((c["statistics"].clone(), c["marketing"].clone()), (Value::Bool(true), Value::Bool(false)));
+    assert_eq!(
+        (c["statistics"].clone(), c["marketing"].clone()),
+        (Value::Bool(true), Value::Bool(false))
+    );
 }
 
 #[test]
@@ -260,10 +338,15 @@ fn withdrawal_deletes_the_analytics_cookies_and_reloads() {
     );
     s.click("#kapsel-banner input[data-kapsel-category=statistics]");
     s.click("#kapsel-banner [data-kapsel-action=save]");
-    s.wait("document.readyState === 'complete' && window.beforeReload === undefined && window.kapsel");
+    s.wait(
+        "document.readyState === 'complete' && window.beforeReload === undefined && window.kapsel",
+    );
     let cookies = s.cookies();
     for gone in ["_ga", "_ga_TEST1", "_gid"] {
-        assert!(!cookies.contains(gone), "{gone} survived withdrawal: {cookies:?}");
+        assert!(
+            !cookies.contains(gone),
+            "{gone} survived withdrawal: {cookies:?}"
+        );
     }
     assert!(cookies.contains("kapsel_consent"));
     let c = s.js("window.kapsel.consent()");
@@ -277,12 +360,20 @@ fn a_nynorsk_page_gets_a_nynorsk_banner() {
     s.visit("/nn/");
     assert_eq!(s.js("document.getElementById('kapsel-banner').lang"), "nn");
     assert_eq!(s.text("#kapsel-title"), "Informasjonskapslar");
-    assert!(s.text("#kapsel-desc").contains("Testkommune brukar informasjonskapslar"));
+    assert!(s
+        .text("#kapsel-desc")
+        .contains("Testkommune brukar informasjonskapslar"));
     assert_eq!(s.text("[data-kapsel-action=settings]"), "Innstillingar");
-    assert_eq!(s.text("[data-kapsel-placeholder] button"), "Tillat marknadsføring");
+    assert_eq!(
+        s.text("[data-kapsel-placeholder] button"),
+        "Tillat marknadsføring"
+    );
     s.click("#kapsel-banner [data-kapsel-action=settings]");
     s.wait("document.querySelector('#kapsel-banner input')");
-    assert_eq!(s.text("#kapsel-title"), "Innstillingar for informasjonskapslar");
+    assert_eq!(
+        s.text("#kapsel-title"),
+        "Innstillingar for informasjonskapslar"
+    );
     assert!(s.text("#kapsel-banner").contains("Naudsynte"));
 }
 
@@ -327,7 +418,11 @@ fn a_new_declaration_revision_asks_again() {
     s.click("#kapsel-banner [data-kapsel-action=accept-all]");
     s.wait_cookie("_ga");
     s.visit("/");
-    assert_eq!(s.js("!!document.getElementById('kapsel-banner')"), false, "same revision: no banner");
+    assert_eq!(
+        s.js("!!document.getElementById('kapsel-banner')"),
+        false,
+        "same revision: no banner"
+    );
 
     // The same site with a new revision of its declaration (cookies on 127.0.0.1 ignore the port,
     // so a second server on another port sees the same consent cookie).
@@ -336,19 +431,30 @@ fn a_new_declaration_revision_asks_again() {
     let declaration = copy.path().join("declaration.json");
     let text = std::fs::read_to_string(&declaration).expect("declaration");
     assert!(text.contains("\"revision\": \"r1\""));
-    std::fs::write(&declaration, text.replace("\"revision\": \"r1\"", "\"revision\": \"r2\""))
-        .expect("write declaration");
+    std::fs::write(
+        &declaration,
+        text.replace("\"revision\": \"r1\"", "\"revision\": \"r2\""),
+    )
+    .expect("write declaration");
     let r2 = Demo::start(DemoOptions::new(Site::Dir(copy.path().to_path_buf()))).expect("r2 site");
     open(&s.tab, &r2.url("/")).expect("r2 page");
     s.wait("document.getElementById('kapsel-banner')");
-    assert_eq!(s.js("window.kapsel.consent().statistics"), false, "the old consent does not carry over");
+    assert_eq!(
+        s.js("window.kapsel.consent().statistics"),
+        false,
+        "the old consent does not carry over"
+    );
     assert_eq!(
         s.js("document.querySelectorAll('script[type=\"text/plain\"][data-consent]').length"),
         2,
         "gated scripts stay inert"
     );
     sleep(SETTLE);
-    assert!(r2.tracker_requests().is_empty(), "{:?}", r2.tracker_requests());
+    assert!(
+        r2.tracker_requests().is_empty(),
+        "{:?}",
+        r2.tracker_requests()
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -381,7 +487,9 @@ fn the_page_api_and_own_settings_links_work() {
     s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category=statistics]')");
     // The placeholder's button allows its category.
     s.js("window.kapsel.rejectAll(); 1");
-    s.wait("document.readyState === 'complete' && window.kapsel && window.kapsel.consent().decided");
+    s.wait(
+        "document.readyState === 'complete' && window.kapsel && window.kapsel.consent().decided",
+    );
     s.click("[data-kapsel-placeholder] button");
     s.wait_cookie("datr");
     assert_eq!(s.js("window.kapsel.consent().marketing"), true);
@@ -455,7 +563,11 @@ fn the_keyboard_alone_reaches_and_presses_every_button() {
     let _ = tab_to(&s, "settings", 4);
     s.tab.press_key("Enter").expect("Enter");
     s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
-    assert_eq!(focused(&s), "#kapsel-banner", "focus moves into the settings layer");
+    assert_eq!(
+        focused(&s),
+        "#kapsel-banner",
+        "focus moves into the settings layer"
+    );
     // Switch statistics on with Space, then save.
     let _ = tab_to(&s, "input:statistics", 10);
     s.tab.press_key(" ").expect("Space");
@@ -472,13 +584,29 @@ fn the_keyboard_alone_reaches_and_presses_every_button() {
     let _ = tab_to(&s, "#kapsel-reopen", 20);
     s.tab.press_key("Enter").expect("Enter");
     s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
+    assert_eq!(focused(&s), "#kapsel-banner");
+    let _ = tab_to(&s, "save", 16);
+    s.tab.press_key("Enter").expect("Enter");
+    s.wait("!document.getElementById('kapsel-banner')");
+    assert_eq!(
+        focused(&s),
+        "#kapsel-reopen",
+        "focus returns to the control that opened the settings"
+    );
+    s.tab.press_key("Enter").expect("Enter");
+    s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
     let order = tab_to(&s, "reject-all", 16);
     assert!(order.contains(&"accept-all".to_string()), "{order:?}");
     s.js("window.beforeReload = 1");
     s.tab.press_key("Enter").expect("Enter");
-    s.wait("document.readyState === 'complete' && window.beforeReload === undefined && window.kapsel");
+    s.wait(
+        "document.readyState === 'complete' && window.beforeReload === undefined && window.kapsel",
+    );
     let c = s.js("window.kapsel.consent()");
-    assert_eq!((c["statistics"].clone(), c["marketing"].clone()), (Value::Bool(false), Value::Bool(false)));
+    assert_eq!(
+        (c["statistics"].clone(), c["marketing"].clone()),
+        (Value::Bool(false), Value::Bool(false))
+    );
 }
 
 /// Where the test command installs axe-core (`npm install --prefix target/tools axe-core`).
@@ -496,13 +624,17 @@ fn axe_source() -> String {
 
 fn reduced_motion(s: &Setup) {
     s.tab
-        .call_method(headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
-            media: None,
-            features: Some(vec![headless_chrome::protocol::cdp::Emulation::MediaFeature {
-                name: "prefers-reduced-motion".into(),
-                value: "reduce".into(),
-            }]),
-        })
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+                media: None,
+                features: Some(vec![
+                    headless_chrome::protocol::cdp::Emulation::MediaFeature {
+                        name: "prefers-reduced-motion".into(),
+                        value: "reduce".into(),
+                    },
+                ]),
+            },
+        )
         .expect("emulate reduced motion");
 }
 
@@ -525,12 +657,20 @@ fn axe_finds_no_violation_in_the_banner_or_the_settings_layer() {
     );
     s.js(&axe_source());
     let first = axe_violations(&s, "[['#kapsel-banner'], ['[data-kapsel-placeholder]']]");
-    assert_eq!(first, serde_json::json!([]), "first layer and placeholder: {first:#}");
+    assert_eq!(
+        first,
+        serde_json::json!([]),
+        "first layer and placeholder: {first:#}"
+    );
     s.click("#kapsel-banner [data-kapsel-action=settings]");
     s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
     s.js("document.querySelectorAll('#kapsel-banner details').forEach(d => d.open = true); 1");
     let settings = axe_violations(&s, "[['#kapsel-banner']]");
-    assert_eq!(settings, serde_json::json!([]), "settings layer: {settings:#}");
+    assert_eq!(
+        settings,
+        serde_json::json!([]),
+        "settings layer: {settings:#}"
+    );
     s.click("#kapsel-banner [data-kapsel-action=reject-all]");
     s.wait("document.getElementById('kapsel-reopen')");
     let reopen = axe_violations(&s, "[['#kapsel-reopen']]");
@@ -551,22 +691,24 @@ fn the_banner_motion_follows_the_visitor_preference() {
 fn both_layers_reflow_at_320_css_pixels() {
     let s = setup();
     s.tab
-        .call_method(headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
-            width: 320,
-            height: 568,
-            device_scale_factor: 1.0,
-            mobile: false,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        })
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+                width: 320,
+                height: 568,
+                device_scale_factor: 1.0,
+                mobile: false,
+                scale: None,
+                screen_width: None,
+                screen_height: None,
+                position_x: None,
+                position_y: None,
+                dont_set_visible_size: None,
+                screen_orientation: None,
+                viewport: None,
+                display_feature: None,
+                device_posture: None,
+            },
+        )
         .expect("320 px viewport");
     s.visit("/");
     let fits = "(() => { const b = document.getElementById('kapsel-banner');
@@ -584,7 +726,10 @@ fn both_layers_reflow_at_320_css_pixels() {
     let settings = s.js(fits);
     assert_eq!(settings["overflow"], false, "{settings}");
     assert_eq!(settings["buttons"], true, "{settings}");
-    assert!(settings["height"].as_i64().unwrap() <= 568, "scrolls within the viewport: {settings}");
+    assert!(
+        settings["height"].as_i64().unwrap() <= 568,
+        "scrolls within the viewport: {settings}"
+    );
 }
 
 #[test]

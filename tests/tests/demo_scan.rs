@@ -13,7 +13,7 @@ use kapsel_demo::{Demo, DemoOptions, Site};
 fn gated_demo_stores_exactly_the_expected_cookies_in_each_phase() {
     let demo = Demo::start(DemoOptions::new(Site::Gated)).expect("the demo starts");
     require_banner(&demo);
-    let scan = scan(&demo, "all");
+    let scan = scan(&demo, "all", &[]);
     let report = &scan.report;
     let why = brief(report);
 
@@ -119,7 +119,8 @@ fn gated_demo_stores_exactly_the_expected_cookies_in_each_phase() {
 #[test]
 fn ungated_copy_is_reported_setting_every_tracker_cookie_before_consent() {
     let demo = Demo::start(DemoOptions::new(Site::Ungated)).expect("the demo starts");
-    let scan = scan(&demo, "none");
+    // The front page alone embeds every tracker; three pages keep the run short.
+    let scan = scan(&demo, "none", &["--max-pages", "3"]);
     let report = &scan.report;
     let why = brief(report);
 

@@ -566,6 +566,19 @@ mod tests {
     }
 
     #[test]
+    fn include_patterns_decide_the_scope() {
+        let scope = Scope {
+            site: "e.com".into(),
+            include: vec!["https://e.com/nb/*".into(), "https://help.other.no/".into()],
+            exclude: vec![],
+        };
+        assert!(scope.contains(&u("https://e.com/nb/a")));
+        assert!(!scope.contains(&u("https://e.com/en/a")));
+        assert!(scope.contains(&u("https://help.other.no/x")));
+        assert!(!scope.contains(&u("mailto:a@e.com")));
+    }
+
+    #[test]
     fn sitemap_locs() {
         let locs = xml_locs("<urlset><url><loc> https://e.com/a?x=1&amp;y=2 </loc></url><url><loc>https://e.com/b</loc></url></urlset>");
         assert_eq!(locs, vec!["https://e.com/a?x=1&y=2", "https://e.com/b"]);

@@ -352,7 +352,7 @@ fn worker(
                 }
             }
         }
-        if page.error.is_some() && !chromium.alive() {
+        if page.error.is_some() && !stop.requested() && !chromium.alive() {
             // The browser died: restart it (a fresh profile, so later pages start clean).
             page.error = page
                 .error

@@ -81,9 +81,10 @@ pub struct Scan {
     pub stderr: String,
 }
 
-/// Runs `kapsel scan <site> --consent <consent> --declared <declaration> --format json` against
-/// the demo, with its `--resolve` and `--browser-arg` arguments. Fails the test on exit status 2.
-pub fn scan(demo: &Demo, consent: &str) -> Scan {
+/// Runs `kapsel scan <site> --consent <consent> --declared <declaration> --out report.json
+/// <extra>` against the demo, with its `--resolve` and `--browser-arg` arguments. Fails the test
+/// on exit status 2.
+pub fn scan(demo: &Demo, consent: &str, extra: &[&str]) -> Scan {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let out = dir.path().join("report.json");
     let output = Command::new(kapsel_bin())
@@ -94,6 +95,7 @@ pub fn scan(demo: &Demo, consent: &str) -> Scan {
         .arg("--out")
         .arg(&out)
         .args(demo.scan_args())
+        .args(extra)
         .output()
         .expect("kapsel runs");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
