@@ -71,6 +71,6 @@ mkdir -p "$out"
 cp "$stage/kapsel.min.js" "$out/kapsel.js"
 cp "$stage/kapsel_bg.opt.wasm" "$out/kapsel_bg.wasm"
 
-js_gz=$(gzip -9 -c "$out/kapsel.js" | wc -c)
-wasm_gz=$(gzip -9 -c "$out/kapsel_bg.wasm" | wc -c)
+js_gz=$(gzip -9 -c <"$out/kapsel.js" | wc -c)
+wasm_gz=$(gzip -9 -c <"$out/kapsel_bg.wasm" | wc -c)
 say "wrote $out: kapsel.js $(wc -c <"$out/kapsel.js") B ($js_gz B gzip -9), kapsel_bg.wasm $(wc -c <"$out/kapsel_bg.wasm") B ($wasm_gz B gzip -9), total $((js_gz + wasm_gz)) B gzip -9"

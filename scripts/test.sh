@@ -19,7 +19,7 @@ step "build the banner"
 scripts/build-banner.sh
 step "build the kapsel and kapsel-demo binaries"
 cargo build --bins
-export KAPSEL_BIN="$repo/target/debug/kapsel"
+export KAPSEL_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/kapsel"
 step "tests"
 cargo test --workspace
 if [ -d consent-wasm/tests ] || grep -q wasm_bindgen_test consent-wasm/src/*.rs 2>/dev/null; then

@@ -32,10 +32,12 @@ echo "== generating a $pages-page site" >&2
 rm -rf "$out/site"
 python3 "$here/gen-site.py" "$out/site" "$pages"
 
+rm -f "$out/demo.env" "$out"/kapsel-c*.* "$out"/blacklight.*
 "$demo" --site-dir "$out/site" --env-file "$out/demo.env" >"$out/demo.log" 2>&1 &
 demo_pid=$!
 trap 'kill $demo_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$out/demo.env" ] && break; sleep 0.1; done
+[ -s "$out/demo.env" ] || { echo "kapsel-demo did not start: see $out/demo.log" >&2; exit 2; }
 # shellcheck disable=SC1091
 source "$out/demo.env"
 url="$KAPSEL_DEMO_URL"
@@ -47,7 +49,7 @@ run_kapsel() {
   local log="$out/kapsel-c$c.err"
   python3 "$here/peak-mem.py" "$kapsel" scan "$url" --consent none --max-pages "$pages" --depth 1 \
     --concurrency "$c" --wait 500 --dwell 1000 --fail-on never --quiet --browser "$chromium" \
-    "${scan_args[@]}" --out "$out/kapsel-c$c.json" 2>"$log"
+    "${scan_args[@]}" --out "$out/kapsel-c$c.json" 2>"$log" || echo "kapsel scan failed: see $log" >&2
   local wall peak visited
   wall=$(sed -n 's/^WALL_S=//p' "$log")
   peak=$(sed -n 's/^PEAK_PSS_MB=//p' "$log")

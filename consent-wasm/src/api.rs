@@ -2,15 +2,17 @@
 //! API (`show`, `acceptAll`, `rejectAll`, `accept([…])`, `consent()`).
 
 use crate::banner;
-use crate::category::{self, ALL, MARKETING, NECESSARY};
 use crate::config::Config;
 use crate::cookies;
 use crate::dom::{self, El, Ev};
 use crate::gate;
+use crate::mask::{self, ALL, MARKETING, NECESSARY};
 use crate::record;
 use crate::signals;
 use crate::state::{self, Choice};
 use crate::texts;
+use alloc::vec::Vec;
+use kapsel_catalogue::{Category, NamePattern};
 use wasm_bindgen::prelude::*;
 
 /// Starts the banner with the parsed declaration (`null` when missing or broken) and the
@@ -89,7 +91,7 @@ pub fn on_click(event: Ev) {
     event.prevent_default();
     let cats = |e: &El| {
         e.attr("data-kapsel-category")
-            .and_then(|c| category::parse_list(&c))
+            .and_then(|c| mask::parse_list(&c))
             .unwrap_or(0)
     };
     match el.attr("data-kapsel-action").as_deref() {
@@ -137,7 +139,7 @@ pub fn accept(categories: JsValue) {
         for v in dom::items(&categories) {
             mask |= v
                 .as_string()
-                .and_then(|s| category::from_id(&s))
+                .and_then(|s| mask::from_id(&s))
                 .unwrap_or(0);
         }
     }
@@ -151,8 +153,8 @@ pub fn consent() -> JsValue {
     let c = state::choice();
     let o = dom::object();
     let set = |k: &str, v: JsValue| dom::set_key(&o, k, &v);
-    for (i, id) in category::IDS.iter().enumerate() {
-        set(id, JsValue::from_bool(c.mask & (1 << i) != 0));
+    for cat in Category::ALL {
+        set(cat.id(), JsValue::from_bool(c.mask & mask::bit(cat) != 0));
     }
     set("decided", JsValue::from_bool(c.decided));
     set(
@@ -194,11 +196,13 @@ fn choose(requested: u8) {
             signals::consent_mode("update", mask);
         }
         // Listed first-party cookies of every category not granted go.
+        let refused: Vec<NamePattern> = cfg
+            .entries("cookies")
+            .filter(|c| crate::config::category(c) & mask == 0)
+            .map(|c| NamePattern::parse(&crate::config::text(&c, "name")))
+            .collect();
         for name in cookies::names() {
-            if cfg.entries("cookies").any(|c| {
-                crate::config::category(&c) & mask == 0
-                    && crate::pattern::matches(&crate::config::text(&c, "name"), &name)
-            }) {
+            if refused.iter().any(|p| p.matches(&name)) {
                 cookies::delete(&name);
             }
         }

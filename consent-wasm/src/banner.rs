@@ -5,10 +5,10 @@
 //! so it comes first in reading and keyboard order. Focus moves into it when it opens and back to
 //! where it was when it closes. Accept and reject are the same kind of button, side by side.
 
-use crate::category;
 use crate::config::{self, Config};
 use crate::dom::{self, El};
 use crate::markup::Markup;
+use crate::mask::{self, MARKETING, NECESSARY};
 use crate::state;
 use crate::texts::{self, Texts};
 use alloc::string::String;
@@ -59,7 +59,7 @@ fn start(m: &mut Markup, title: &str) {
 }
 
 fn gpc_notice(m: &mut Markup, t: &Texts) {
-    if state::gpc() && state::categories() & category::MARKETING != 0 {
+    if state::gpc() && state::categories() & MARKETING != 0 {
         m.raw("<p>").raw(t.gpc).raw("</p>");
     }
 }
@@ -99,15 +99,15 @@ fn intro(cfg: &Config, t: &Texts) -> String {
         cfg.site.clone()
     };
     s.push_str(t.intro);
-    let optional = state::categories() & !category::NECESSARY;
+    let optional = state::categories() & !NECESSARY;
     if optional != 0 {
         s.push_str(t.intro_optional);
-        let n = category::bits(optional).count();
-        for (i, bit) in category::bits(optional).enumerate() {
+        let n = mask::categories(optional).count();
+        for (i, cat) in mask::categories(optional).enumerate() {
             if i > 0 {
                 s.push_str(if i + 1 == n { t.and } else { ", " });
             }
-            s.push_str(t.uses[category::index(bit)]);
+            s.push_str(t.uses[cat as usize]);
         }
         s.push_str(t.intro_end);
     }
@@ -134,20 +134,21 @@ pub fn settings_layer() {
     m.raw("</p>");
     gpc_notice(&mut m, t);
     let choice = state::choice();
-    for bit in category::bits(state::categories()) {
-        let i = category::index(bit);
-        let id = category::IDS[i];
+    for cat in mask::categories(state::categories()) {
+        let bit = mask::bit(cat);
+        let i = cat as usize;
+        let id = cat.id();
         m.raw("<div class=kapsel-cat><label class=kapsel-sw><input type=checkbox role=switch data-kapsel-category=")
             .raw(id)
             .raw(" aria-describedby=kapsel-p-")
             .raw(id);
-        if bit == category::NECESSARY {
+        if bit == NECESSARY {
             m.raw(" checked disabled");
         } else if choice.decided && choice.mask & bit != 0 {
             m.raw(" checked");
         }
         m.raw("><span>").raw(t.labels[i]);
-        if bit == category::NECESSARY {
+        if bit == NECESSARY {
             m.raw(t.always_on);
         }
         m.raw("</span></label><p id=kapsel-p-")

@@ -4,7 +4,7 @@
 //! relies on; anything that does not hold together makes the whole declaration unusable, and the
 //! banner then fails closed.
 
-use crate::category;
+use crate::mask;
 use crate::dom;
 use alloc::string::String;
 use wasm_bindgen::JsValue;
@@ -38,7 +38,7 @@ pub fn text(obj: &JsValue, key: &str) -> String {
 
 /// The category bit of a service or cookie (0 when missing or unknown).
 pub fn category(obj: &JsValue) -> u8 {
-    category::from_id(&text(obj, "category")).unwrap_or(0)
+    mask::from_id(&text(obj, "category")).unwrap_or(0)
 }
 
 /// A purpose in `lang`, falling back to nb, en, nn (or a plain string).
@@ -159,7 +159,7 @@ mod tests {
         assert_eq!(c.revision, "r1");
         assert_eq!(c.lifetime_days, DEFAULT_LIFETIME_DAYS);
         assert!(c.google_consent_mode && !c.meta_pixel);
-        assert_eq!(c.used, category::STATISTICS | category::NECESSARY);
+        assert_eq!(c.used, mask::STATISTICS | mask::NECESSARY);
         assert_eq!(
             c.service_for_url("https://www.googletagmanager.com:8443/gtag/js")
                 .as_deref(),

@@ -3,9 +3,9 @@
 //! (scripts as fresh `<script async=false>` elements, which run in insertion order); blocked iframes
 //! get a placeholder of their size naming the service, why it is blocked, and an allow button.
 
-use crate::category;
 use crate::dom::{self, El};
 use crate::markup::Markup;
+use crate::mask;
 use crate::state;
 use alloc::string::String;
 
@@ -19,7 +19,7 @@ const FRAMES: &str = "iframe[data-consent]:not([data-kapsel-done])";
 
 /// The categories a gated element asks for; `None` (never allowed: fail closed) when unknown.
 fn needs(e: &El) -> Option<u8> {
-    category::parse_list(&e.attr("data-consent")?)
+    mask::parse_list(&e.attr("data-consent")?)
 }
 
 /// Activates every gated element whose categories are all in `mask`, and puts placeholders in
@@ -81,7 +81,7 @@ fn placeholder(frame: &El, need: u8) {
     }
     let t = state::texts();
     let src = frame.attr("data-src").unwrap_or_default();
-    let need = need & !category::NECESSARY;
+    let need = need & !mask::NECESSARY;
     let name: String = state::config()
         .and_then(|c| c.service_for_url(&src))
         .or_else(|| frame.attr("title"))
@@ -109,13 +109,13 @@ fn placeholder(frame: &El, need: u8) {
     why.push_str(t.blocked_b);
     let mut cats = String::new();
     let mut ids = String::new();
-    for bit in category::bits(need) {
+    for cat in mask::categories(need) {
         if !cats.is_empty() {
             cats.push_str(t.and);
             crate::bytes::push(&mut ids, b' ');
         }
-        cats.push_str(t.lower[category::index(bit)]);
-        ids.push_str(category::IDS[category::index(bit)]);
+        cats.push_str(t.lower[cat as usize]);
+        ids.push_str(cat.id());
     }
     why.push_str(&cats);
     why.push_str(t.blocked_c);

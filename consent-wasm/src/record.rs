@@ -4,7 +4,7 @@
 //! check) is treated as no consent at all.
 
 use crate::bytes::push;
-use crate::category;
+use crate::mask;
 use alloc::string::String;
 
 /// The cookie's name.
@@ -22,12 +22,12 @@ pub struct Record {
 }
 
 /// Encodes a choice as the cookie value.
-pub fn encode(mask: u8, time: u64, revision: &str) -> String {
+pub fn encode(granted: u8, time: u64, revision: &str) -> String {
     let mut out = String::from("1~");
     let mut sep = "";
-    for bit in category::bits(mask | category::NECESSARY) {
+    for cat in mask::categories(granted | mask::NECESSARY) {
         out.push_str(sep);
-        out.push_str(category::IDS[category::index(bit)]);
+        out.push_str(cat.id());
         sep = ".";
     }
     push(&mut out, b'~');
@@ -59,16 +59,16 @@ pub fn decode(value: &str) -> Option<Record> {
     if fields.next().is_some() {
         return None;
     }
-    let mut mask = 0;
+    let mut granted = 0;
     for id in crate::bytes::split(cats, b'.') {
-        mask |= category::from_id(id)?;
+        granted |= mask::from_id(id)?;
     }
     // The revision is compared in its encoded form (see `is_current`); the check covers the rest.
-    if mask & category::NECESSARY == 0 {
+    if granted & mask::NECESSARY == 0 {
         return None;
     }
     Some(Record {
-        mask,
+        mask: granted,
         time: parse_decimal(time)?,
         revision: String::from(revision),
     })
@@ -161,17 +161,17 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn round_trip() {
-        let v = encode(category::STATISTICS, 1_790_000_000, "2026-11-01 b");
+        let v = encode(mask::STATISTICS, 1_790_000_000, "2026-11-01 b");
         assert!(v.starts_with("1~necessary.statistics~1790000000~2026-11-01%20b~"));
         let r = decode(&v).expect("decodes");
-        assert_eq!(r.mask, category::NECESSARY | category::STATISTICS);
+        assert_eq!(r.mask, mask::NECESSARY | mask::STATISTICS);
         assert_eq!(r.time, 1_790_000_000);
         assert!(is_current(&r, "2026-11-01 b", 180, 1_790_000_000 + 86_400));
     }
 
     #[wasm_bindgen_test]
     fn tampering_fails_closed() {
-        let v = encode(category::NECESSARY, 1_790_000_000, "r1");
+        let v = encode(mask::NECESSARY, 1_790_000_000, "r1");
         let forged = v.replace("necessary", "necessary.marketing");
         assert_eq!(decode(&forged), None);
         assert_eq!(decode("1~necessary.marketing~1790000000~r1~00000000"), None);
@@ -187,7 +187,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn revision_change_and_expiry_ask_again() {
-        let r = decode(&encode(category::ALL, 1_000_000, "a")).expect("decodes");
+        let r = decode(&encode(mask::ALL, 1_000_000, "a")).expect("decodes");
         assert!(is_current(&r, "a", 180, 1_000_000));
         assert!(!is_current(&r, "b", 180, 1_000_000));
         assert!(!is_current(&r, "a", 180, 1_000_000 + 180 * 86_400));

@@ -2,7 +2,7 @@
 //! function that pushes an `arguments` object to `dataLayer`, as gtag.js requires), the Meta pixel's
 //! `fbq('consent', …)`, and Global Privacy Control.
 
-use crate::category::{MARKETING, PREFERENCES, STATISTICS};
+use crate::mask::{MARKETING, PREFERENCES, STATISTICS};
 use crate::dom;
 use crate::state;
 use wasm_bindgen::JsValue;

@@ -38,11 +38,11 @@ static PAGE: Global<Page> = Global(UnsafeCell::new(Page {
     config: None,
     texts: &NB,
     choice: Choice {
-        mask: crate::category::NECESSARY,
+        mask: crate::mask::NECESSARY,
         decided: false,
         time: 0,
     },
-    categories: crate::category::NECESSARY,
+    categories: crate::mask::NECESSARY,
     gpc: false,
     push: None,
     focus_back: None,
@@ -114,7 +114,7 @@ pub fn categories() -> u8 {
 
 /// Sets the categories offered.
 pub fn set_categories(mask: u8) {
-    page().categories = mask | crate::category::NECESSARY;
+    page().categories = mask | crate::mask::NECESSARY;
 }
 
 /// Remembers where focus was when the banner opened (first opening wins).

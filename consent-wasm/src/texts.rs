@@ -1,5 +1,7 @@
 //! The banner's wording in Bokmål, Nynorsk and English, chosen by `<html lang>`.
 
+use kapsel_catalogue::Lang;
+
 /// One language's texts.
 pub struct Texts {
     /// Language code for the `lang` attribute.
@@ -202,17 +204,13 @@ pub const EN: Texts = Texts {
     ],
 };
 
-/// The texts for a `<html lang>` value: `nn…` Nynorsk, `en…` English, Bokmål otherwise.
+/// The texts for a `<html lang>` value: `nn…` Nynorsk, `en…` English, Bokmål otherwise (the
+/// catalogue's rule).
 pub fn for_lang(lang: &str) -> &'static Texts {
-    let l = lang.as_bytes();
-    let starts =
-        |p: &[u8]| l.len() >= 2 && l[..2].eq_ignore_ascii_case(p) && (l.len() == 2 || l[2] == b'-');
-    if starts(b"nn") {
-        &NN
-    } else if starts(b"en") {
-        &EN
-    } else {
-        &NB
+    match Lang::from_html_lang(lang) {
+        Lang::Nn => &NN,
+        Lang::En => &EN,
+        Lang::Nb => &NB,
     }
 }
 
@@ -270,6 +268,7 @@ mod tests {
         assert_eq!(for_lang("de").code, "nb");
         assert_eq!(for_lang("").code, "nb");
         assert_eq!(for_lang("nno").code, "nb");
+        assert_eq!(for_lang("NN_no").code, "nn");
     }
 
     #[wasm_bindgen_test]

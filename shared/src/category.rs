@@ -1,6 +1,8 @@
-//! Consent categories and the three languages Kapsel speaks.
+//! Consent categories and the three languages Kapsel speaks. `core` and `alloc` only: the banner
+//! links it without std.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 /// A consent purpose category. Ids are fixed: other code and users' declarations rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -101,15 +103,15 @@ impl Lang {
     /// The language of a page from its `<html lang>` value: `nn…` is Nynorsk, `en…` English,
     /// everything else (`nb`, `no`, missing, unknown) Bokmål.
     pub fn from_html_lang(value: &str) -> Lang {
-        let primary = value
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match primary.as_str() {
-            "nn" => Lang::Nn,
-            "en" => Lang::En,
-            _ => Lang::Nb,
+        let v = value.as_bytes();
+        let end = v.iter().position(|&c| c == b'-' || c == b'_');
+        let primary = v.get(..end.unwrap_or(v.len())).unwrap_or_default();
+        if primary.eq_ignore_ascii_case(b"nn") {
+            Lang::Nn
+        } else if primary.eq_ignore_ascii_case(b"en") {
+            Lang::En
+        } else {
+            Lang::Nb
         }
     }
 }

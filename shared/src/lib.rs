@@ -16,28 +16,44 @@
 //! - [`retention`], [`category`]: lifetimes read from free text; categories and languages.
 //!
 //! # Design
-//! Std only, no dependencies: the crate compiles for `wasm32-unknown-unknown` and stays light for
-//! the banner, which uses [`category`] and [`pattern`] alone. JSON is read by the small
+//! No dependencies; std by default (feature `std`). Without it the crate is `no_std` + `alloc`
+//! and holds [`category`] and [`pattern`] alone: what the banner links on `wasm32-unknown-unknown`. JSON is read by the small
 //! position-keeping reader in [`json`], so that every error in a declaration names the line and
 //! column, duplicate keys are caught, and serde stays out of the banner.
 
 #![warn(missing_docs)]
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 pub mod category;
+#[cfg(feature = "std")]
 pub mod check;
+#[cfg(feature = "std")]
 pub mod declaration;
+#[cfg(feature = "std")]
 pub mod extract;
+#[cfg(feature = "std")]
 pub mod json;
+#[cfg(feature = "std")]
 pub mod knowledge;
+#[cfg(feature = "std")]
 pub mod nearmiss;
+#[cfg(feature = "std")]
 pub mod ocd;
 pub mod pattern;
+#[cfg(feature = "std")]
 pub mod render;
+#[cfg(feature = "std")]
 pub mod retention;
+#[cfg(feature = "std")]
 pub mod schema;
 
 pub use category::{Category, Lang, Localized};
+#[cfg(feature = "std")]
 pub use declaration::{DeclError, Declaration};
+#[cfg(feature = "std")]
 pub use knowledge::{KnowledgeBase, KnownCookie, KnownService};
 pub use pattern::NamePattern;
+#[cfg(feature = "std")]
 pub use retention::Retention;

@@ -5,21 +5,24 @@
 //! characters. Matching is case-sensitive, as browsers compare cookie names; the near-miss module
 //! deals with wrong case. Specificity (how many literal characters a pattern pins down) decides
 //! between several patterns that match one name: the most specific wins.
+//!
+//! `core` and `alloc` only (the banner links it without std). A pattern keeps its text and its
+//! shape, the canonical form with one `*` per wildcard; matching walks the shape's bytes.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
-/// One piece of a pattern.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Piece {
-    Literal(String),
-    Wild,
-}
+/// The wildcard in a pattern's shape. `*` is always a wildcard as written, never a literal, so a
+/// shape (literal text with one `*` per wildcard) describes its pattern unambiguously.
+const WILD: u8 = b'*';
 
 /// A cookie name or name pattern, as written in a knowledge base or declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NamePattern {
+    /// As written, trimmed.
     text: String,
-    pieces: Vec<Piece>,
+    /// Literal text with one `*` per wildcard (consecutive wildcards are one): the canonical form.
+    shape: String,
 }
 
 impl NamePattern {
@@ -27,63 +30,52 @@ impl NamePattern {
     /// or more `x`/`X`/`#` after a separator (`AMCV_xxxxx`). Everything else is literal.
     pub fn parse(text: &str) -> NamePattern {
         let trimmed = text.trim();
-        let mut pieces: Vec<Piece> = Vec::new();
-        let mut literal = String::new();
-        let mut chars = trimmed.chars().peekable();
-        while let Some(c) = chars.next() {
-            let close = match c {
-                '*' => Some(None),
-                '<' => Some(Some('>')),
-                '[' => Some(Some(']')),
-                '{' => Some(Some('}')),
+        let b = trimmed.as_bytes();
+        let mut shape = String::with_capacity(trimmed.len());
+        // Start of the literal run not yet copied into `shape`.
+        let mut literal = 0;
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            // How many bytes after `c` the wildcard covers; only a closed bracket with something
+            // inside is a placeholder (`[` alone is literal).
+            let covers = match c {
+                b'*' => Some(0),
+                b'<' => closing(b, i + 1, b'>'),
+                b'[' => closing(b, i + 1, b']'),
+                b'{' => closing(b, i + 1, b'}'),
                 _ => None,
             };
-            match close {
-                Some(end) => {
-                    if let Some(end) = end {
-                        // Only a closed bracket is a placeholder; `[` alone is literal.
-                        let rest: String = chars.clone().collect();
-                        match rest.find(end) {
-                            Some(pos) if pos > 0 => {
-                                for _ in 0..rest[..pos].chars().count() + 1 {
-                                    chars.next();
-                                }
-                            }
-                            _ => {
-                                literal.push(c);
-                                continue;
-                            }
-                        }
-                    }
-                    if !literal.is_empty() {
-                        pieces.push(Piece::Literal(std::mem::take(&mut literal)));
-                    }
-                    if pieces.last() != Some(&Piece::Wild) {
-                        pieces.push(Piece::Wild);
-                    }
+            i += 1;
+            if let Some(covers) = covers {
+                // Splitting at ASCII bytes keeps char boundaries: `get` never fails here.
+                shape.push_str(trimmed.get(literal..i - 1).unwrap_or_default());
+                if !shape.ends_with('*') {
+                    shape.push('*');
                 }
-                None => literal.push(c),
+                i += covers;
+                literal = i;
             }
         }
-        if !literal.is_empty() {
-            // `AMCV_xxxxx`, `_hjSession_###`: a placeholder run at the end after a separator.
-            let run = literal
-                .chars()
-                .rev()
-                .take_while(|c| matches!(c, 'x' | 'X' | '#'))
-                .count();
-            let head_len = literal.chars().count() - run;
-            let head: String = literal.chars().take(head_len).collect();
-            if run >= 3 && head.ends_with(['_', '.', '-']) {
-                pieces.push(Piece::Literal(head));
-                pieces.push(Piece::Wild);
-            } else {
-                pieces.push(Piece::Literal(literal));
-            }
+        shape.push_str(trimmed.get(literal..).unwrap_or_default());
+        // `AMCV_xxxxx`, `_hjSession_###`: a placeholder run at the end after a separator.
+        let s = shape.as_bytes();
+        let run = s
+            .iter()
+            .rev()
+            .take_while(|c| matches!(c, b'x' | b'X' | b'#'))
+            .count();
+        let head = s.len() - run;
+        let separated = head
+            .checked_sub(1)
+            .and_then(|k| s.get(k))
+            .is_some_and(|c| matches!(c, b'_' | b'.' | b'-'));
+        if run >= 3 && separated {
+            shape.truncate(head);
+            shape.push('*');
         }
         NamePattern {
-            text: trimmed.to_string(),
-            pieces,
+            text: String::from(trimmed),
+            shape,
         }
     }
 
@@ -94,38 +86,30 @@ impl NamePattern {
 
     /// Whether this is a plain name, without wildcards.
     pub fn is_exact(&self) -> bool {
-        !self.pieces.contains(&Piece::Wild)
+        !self.shape.as_bytes().contains(&WILD)
     }
 
     /// The literal text before the first wildcard (the whole name for an exact pattern).
     pub fn prefix(&self) -> &str {
-        match self.pieces.first() {
-            Some(Piece::Literal(s)) => s,
-            _ => "",
-        }
+        let end = self.shape.bytes().position(|c| c == WILD);
+        self.shape
+            .get(..end.unwrap_or(self.shape.len()))
+            .unwrap_or_default()
     }
 
     /// The canonical form: literals with `*` for each wildcard (`_ga_<container-id>` → `_ga_*`).
     pub fn canonical(&self) -> String {
-        self.pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Literal(s) => s.as_str(),
-                Piece::Wild => "*",
-            })
-            .collect()
+        self.shape.clone()
     }
 
     /// How many literal characters the pattern pins down; exact names rank above any pattern.
     pub fn specificity(&self) -> usize {
-        let literal: usize = self
-            .pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Literal(s) => s.chars().count(),
-                Piece::Wild => 0,
-            })
-            .sum();
+        // Characters, not bytes: UTF-8 continuation bytes do not count.
+        let literal = self
+            .shape
+            .bytes()
+            .filter(|&c| c != WILD && c & 0xc0 != 0x80)
+            .count();
         if self.is_exact() {
             literal + 10_000
         } else {
@@ -135,17 +119,17 @@ impl NamePattern {
 
     /// Whether a cookie name matches (case-sensitive).
     pub fn matches(&self, name: &str) -> bool {
-        match_pieces(&self.pieces, name, false)
+        glob(self.shape.as_bytes(), name.as_bytes(), false)
     }
 
     /// Whether a cookie name matches ignoring ASCII case.
     pub fn matches_ignore_case(&self, name: &str) -> bool {
-        match_pieces(&self.pieces, name, true)
+        glob(self.shape.as_bytes(), name.as_bytes(), true)
     }
 
     /// Whether two patterns describe the same names (`_ga_<id>` and `_ga_*` do).
     pub fn same_shape(&self, other: &NamePattern) -> bool {
-        self.pieces == other.pieces
+        self.shape == other.shape
     }
 
     /// Whether every name this pattern matches is matched by `other` too (the pattern a
@@ -156,12 +140,9 @@ impl NamePattern {
         }
         // A concrete representative: each wildcard replaced by one character.
         let sample: String = self
-            .pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Literal(s) => s.clone(),
-                Piece::Wild => "0".to_string(),
-            })
+            .shape
+            .chars()
+            .map(|c| if c == '*' { '0' } else { c })
             .collect();
         other.matches(&sample) && other.specificity() <= self.specificity()
     }
@@ -173,44 +154,54 @@ impl fmt::Display for NamePattern {
     }
 }
 
-fn starts_with(name: &str, lit: &str, ignore_case: bool) -> bool {
-    if ignore_case {
-        name.len() >= lit.len()
-            && name.is_char_boundary(lit.len())
-            && name[..lit.len()].eq_ignore_ascii_case(lit)
+/// After an opening bracket at `from - 1`: how many bytes up to and including the first `close`,
+/// when something stands between them.
+fn closing(b: &[u8], from: usize, close: u8) -> Option<usize> {
+    let k = b.get(from..)?.iter().position(|&c| c == close)?;
+    (k > 0).then_some(k + 1)
+}
+
+/// Byte equality, ASCII case folded when `fold`.
+fn same(a: &[u8], b: &[u8], fold: bool) -> bool {
+    if fold {
+        a.eq_ignore_ascii_case(b)
     } else {
-        name.starts_with(lit)
+        a == b
     }
 }
 
-fn find_from(name: &str, lit: &str, ignore_case: bool) -> Vec<usize> {
-    (0..=name.len().saturating_sub(lit.len()))
-        .filter(|&i| name.is_char_boundary(i) && starts_with(&name[i..], lit, ignore_case))
-        .collect()
-}
-
-/// Backtracking glob match; a wildcard consumes at least one character.
-fn match_pieces(pieces: &[Piece], name: &str, ignore_case: bool) -> bool {
-    match pieces.split_first() {
-        None => name.is_empty(),
-        Some((Piece::Literal(lit), rest)) => {
-            starts_with(name, lit, ignore_case)
-                && match_pieces(rest, &name[lit.len()..], ignore_case)
-        }
-        Some((Piece::Wild, rest)) => {
-            let Some(first) = name.chars().next() else {
-                return false;
-            };
-            let after_one = &name[first.len_utf8()..];
-            match rest.first() {
-                None => true,
-                Some(Piece::Literal(lit)) => find_from(after_one, lit, ignore_case)
-                    .into_iter()
-                    .any(|i| match_pieces(rest, &after_one[i..], ignore_case)),
-                Some(Piece::Wild) => match_pieces(rest, after_one, ignore_case),
+/// Matches a name against a shape; a wildcard consumes at least one character.
+///
+/// Byte-oriented and without backtracking: each literal between wildcards is taken at its leftmost
+/// place (at least one byte on), which never rules out a match that a later place would allow; the
+/// last literal must then end the name. A literal starts with a UTF-8 lead byte, so it can only be
+/// found on a char boundary: "one byte or more" before it is "one character or more".
+fn glob(shape: &[u8], name: &[u8], fold: bool) -> bool {
+    let mut pieces = shape.split(|&c| c == WILD);
+    let first = pieces.next().unwrap_or_default();
+    let rest = match name.get(..first.len()) {
+        Some(head) if same(head, first, fold) => name.get(first.len()..).unwrap_or_default(),
+        _ => return false,
+    };
+    let Some(last) = pieces.next_back() else {
+        return rest.is_empty();
+    };
+    let mut rest = rest;
+    for piece in pieces {
+        let mut at = 1;
+        loop {
+            match rest.get(at..at + piece.len()) {
+                Some(window) if same(window, piece, fold) => break,
+                Some(_) => at += 1,
+                None => return false,
             }
         }
+        rest = rest.get(at + piece.len()..).unwrap_or_default();
     }
+    rest.len() > last.len()
+        && rest
+            .get(rest.len() - last.len()..)
+            .is_some_and(|tail| same(tail, last, fold))
 }
 
 #[cfg(test)]
@@ -263,6 +254,69 @@ mod tests {
         let ga = NamePattern::parse("_ga*");
         assert!(exact.specificity() > gat.specificity());
         assert!(gat.specificity() > ga.specificity());
+    }
+
+    #[test]
+    fn several_wildcards_and_non_ascii_names() {
+        let p = NamePattern::parse("a*b<x>c");
+        assert_eq!(p.canonical(), "a*b*c");
+        assert!(p.matches("aXbYc"));
+        assert!(p.matches("aXbbYc"));
+        assert!(!p.matches("abYc"), "a wildcard needs a character");
+        assert!(!p.matches("aXbc"));
+        assert!(!p.matches("aXbYcd"));
+        // Consecutive wildcards are one.
+        let two = NamePattern::parse("a*<x>b");
+        assert_eq!(two.canonical(), "a*b");
+        assert!(two.matches("aXb"));
+        // One character, not one byte; specificity counts characters.
+        let oe = NamePattern::parse("ø*");
+        assert!(oe.matches("øå"));
+        assert!(!oe.matches("ø"));
+        assert_eq!(NamePattern::parse("blå").specificity(), 10_003);
+        assert!(NamePattern::parse("Lang_*").matches_ignore_case("lang_NB"));
+        assert!(!NamePattern::parse("Lang_*").matches("lang_NB"));
+        assert_eq!(NamePattern::parse(" _ga_<id> ").as_str(), "_ga_<id>");
+        assert_eq!(NamePattern::parse("_ga_<id>").prefix(), "_ga_");
+        assert_eq!(NamePattern::parse("*_ga").prefix(), "");
+        assert_eq!(NamePattern::parse("_ga_<id>").to_string(), "_ga_<id>");
+    }
+
+    /// Every wildcard tried at every length: the greedy matcher must agree.
+    fn backtrack(shape: &[char], name: &[char]) -> bool {
+        match shape.split_first() {
+            None => name.is_empty(),
+            Some(('*', rest)) => (1..=name.len()).any(|k| backtrack(rest, &name[k..])),
+            Some((c, rest)) => name.first() == Some(c) && backtrack(rest, &name[1..]),
+        }
+    }
+
+    #[test]
+    fn greedy_matching_agrees_with_backtracking() {
+        let shapes = ["a*", "*a", "a*a", "*a*", "a*b*a", "ab*ab*b", "*", "a", "*b*b*"];
+        let alphabet = ['a', 'b', 'ø'];
+        let mut names = vec![String::new()];
+        for len in 1..=5u32 {
+            for n in 0..alphabet.len().pow(len) {
+                let mut k = n;
+                let name: String = (0..len)
+                    .map(|_| {
+                        let c = alphabet[k % alphabet.len()];
+                        k /= alphabet.len();
+                        c
+                    })
+                    .collect();
+                names.push(name);
+            }
+        }
+        for shape in shapes {
+            let p = NamePattern::parse(shape);
+            let s: Vec<char> = shape.chars().collect();
+            for name in &names {
+                let n: Vec<char> = name.chars().collect();
+                assert_eq!(p.matches(name), backtrack(&s, &n), "{shape} against {name}");
+            }
+        }
     }
 
     #[test]

@@ -482,6 +482,9 @@ fn the_page_api_and_own_settings_links_work() {
     assert_eq!(c["statistics"], true);
     assert_eq!(c["marketing"], false);
     assert_eq!(c["preferences"], false);
+    // `show()` brings the first layer back.
+    s.js("window.kapsel.show(); 1");
+    s.wait("document.querySelector('#kapsel-banner [data-kapsel-action=accept-all]')");
     // The page's own `data-kapsel-action="settings"` link opens the settings.
     s.click("footer [data-kapsel-action=settings]");
     s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category=statistics]')");
