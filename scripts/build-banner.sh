@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Kapsel's consent banner (crate kapsel-consent) into <repo>/target/banner/ (or $KAPSEL_BANNER_DIR):
-#   kapsel.js       wasm-bindgen glue (--target web) with the bootstrap appended (consent-wasm/js/bootstrap.js),
-#                   import names shortened (consent-wasm/js/shrink-imports.mjs), minified with terser
+#   kapsel.js       wasm-bindgen glue (--target web) without its loader (consent-wasm/js/trim-glue.mjs), with
+#                   the bootstrap appended (consent-wasm/js/bootstrap.js), import names shortened
+#                   (consent-wasm/js/shrink-imports.mjs), minified with terser
 #   kapsel_bg.wasm  the banner, optimised with wasm-opt -Oz
 # Idempotent: installs what is missing (wasm32 target, wasm-bindgen-cli at the Cargo.lock version, npm binaryen
 # for wasm-opt under target/tools/) and rebuilds. Prints the gzip -9 size of what the browser downloads.
@@ -52,17 +53,16 @@ stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 wasm-bindgen --target web --out-name kapsel --no-typescript --out-dir "$stage" "$wasm"
 
-# The glue exports `__wbg_init` as its default; the bootstrap calls it. Fail loudly if that ever changes.
-if ! grep -Eq '^export default __wbg_init;|__wbg_init as default' "$stage/kapsel.js"; then
-  say "wasm-bindgen glue no longer exports __wbg_init as default; update consent-wasm/js/bootstrap.js"
-  exit 2
-fi
+# The glue's own loader goes; the bootstrap instantiates the module (fails loudly if the glue changed).
+node consent-wasm/js/trim-glue.mjs "$stage/kapsel.js"
 cat consent-wasm/js/bootstrap.js >>"$stage/kapsel.js"
 # Short import names instead of wasm-bindgen's hashed ones, in the wasm and the glue alike.
 node consent-wasm/js/shrink-imports.mjs "$stage/kapsel_bg.wasm" "$stage/kapsel.js"
 "$terser" "$stage/kapsel.js" --module --compress passes=2 --mangle -o "$stage/kapsel.min.js"
 
-"$wasm_opt" -Oz --converge --strip-debug --strip-producers --strip-target-features \
+# The module's memory is its own and starts zeroed; rustc never places data below 1 KiB.
+"$wasm_opt" --low-memory-unused --zero-filled-memory -Oz --converge \
+  --strip-debug --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-reference-types --enable-multivalue --enable-sign-ext \
   --enable-mutable-globals --enable-nontrapping-float-to-int \
   -o "$stage/kapsel_bg.opt.wasm" "$stage/kapsel_bg.wasm"

@@ -1,14 +1,19 @@
 
-// Kapsel bootstrap, appended to the wasm-bindgen glue by scripts/build-banner.sh.
+// Kapsel bootstrap, appended to the (trimmed) wasm-bindgen glue by scripts/build-banner.sh.
 // Finds its own <script data-config>, loads the wasm and the declaration in parallel, then hands over
 // to Rust. No inline script or style, no eval: works under script-src 'self' 'wasm-unsafe-eval'.
 const kapselTag = [...document.querySelectorAll("script[data-config]")].find((s) => s.src === import.meta.url)
   || document.querySelector("script[data-config]");
 const kapselUrl = kapselTag && kapselTag.dataset.config;
+const kapselWasm = new URL("kapsel_bg.wasm", import.meta.url);
+const kapselImports = __wbg_get_imports();
 Promise.all([
-  __wbg_init(),
+  // Streaming compilation needs `Content-Type: application/wasm`; other servers get the plain way.
+  WebAssembly.instantiateStreaming(fetch(kapselWasm), kapselImports).catch(() =>
+    fetch(kapselWasm).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, kapselImports))),
   kapselUrl ? fetch(kapselUrl, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null)).catch(() => null) : null,
-]).then(([, declaration]) => {
+]).then(([{ instance, module }, declaration]) => {
+  __wbg_finalize_init(instance, module);
   self.kapsel = { show, acceptAll: accept_all, rejectAll: reject_all, accept, consent };
   document.addEventListener("click", on_click);
   start(declaration, function () { (self.dataLayer = self.dataLayer || []).push(arguments); });

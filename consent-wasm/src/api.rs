@@ -2,6 +2,7 @@
 //! API (`show`, `acceptAll`, `rejectAll`, `accept([…])`, `consent()`).
 
 use crate::banner;
+use crate::bytes;
 use crate::config::Config;
 use crate::cookies;
 use crate::dom::{self, El, Ev};
@@ -81,20 +82,23 @@ pub fn start(declaration: JsValue, push: JsValue) {
 /// control, placeholders' allow buttons, and any element of the page's own).
 #[wasm_bindgen]
 pub fn on_click(event: Ev) {
-    let Some(el) = event
-        .target()
-        .and_then(|t| t.closest("[data-kapsel-action]"))
-    else {
+    // A click's target is an element (or, for a synthetic event, something whose `closest`
+    // throws, which ends here too).
+    let Some(el) = event.target().and_then(|t| {
+        t.unchecked_into::<El>()
+            .closest("[data-kapsel-action]")
+            .ok()?
+    }) else {
         return;
     };
     // A page's own `<a data-kapsel-action>` must not navigate.
     event.prevent_default();
     let cats = |e: &El| {
-        e.attr("data-kapsel-category")
+        e.get_attribute("data-kapsel-category")
             .and_then(|c| mask::parse_list(&c))
             .unwrap_or(0)
     };
-    match el.attr("data-kapsel-action").as_deref() {
+    match el.get_attribute("data-kapsel-action").as_deref() {
         Some("accept-all") => accept_all(),
         Some("reject-all") => reject_all(),
         Some("settings") => banner::settings_layer(),
@@ -137,10 +141,7 @@ pub fn accept(categories: JsValue) {
     let mut mask = NECESSARY;
     if dom::is_array(&categories) {
         for v in dom::items(&categories) {
-            mask |= v
-                .as_string()
-                .and_then(|s| mask::from_id(&s))
-                .unwrap_or(0);
+            mask |= v.as_string().and_then(|s| mask::from_id(&s)).unwrap_or(0);
         }
     }
     choose(mask);
@@ -199,7 +200,7 @@ fn choose(requested: u8) {
         let refused: Vec<NamePattern> = cfg
             .entries("cookies")
             .filter(|c| crate::config::category(c) & mask == 0)
-            .map(|c| NamePattern::parse(&crate::config::text(&c, "name")))
+            .map(|c| NamePattern::parse_trimmed(bytes::trim(&crate::config::text(&c, "name"))))
             .collect();
         for name in cookies::names() {
             if refused.iter().any(|p| p.matches(&name)) {
@@ -221,5 +222,24 @@ fn choose(requested: u8) {
     gate::apply(mask);
     if mask & MARKETING != 0 && cfg.is_some_and(|c| c.meta_pixel) {
         signals::meta_pixel(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// Declared names as `choose` reads them: the catalogue's patterns, built without std.
+    #[wasm_bindgen_test]
+    fn declared_patterns_match_on_wasm() {
+        let p = |s: &str| NamePattern::parse_trimmed(bytes::trim(s));
+        assert!(p("_ga").matches("_ga") && !p("_ga").matches("_gat"));
+        assert!(p(" _ga_<container-id> ").matches("_ga_ABC123"));
+        assert!(!p("_ga_<container-id>").matches("_ga_"));
+        assert!(p("ASPSESSIONID*").matches("ASPSESSIONIDQCRT"));
+        assert!(p("wordpress_logged_in_[hash]").matches("wordpress_logged_in_0f3c"));
+        assert!(p("AMCV_xxxxx").matches("AMCV_12AB%40AdobeOrg"));
+        assert!(p("odd[name").matches("odd[name") && !p("odd[name").matches("oddXname"));
     }
 }

@@ -6,7 +6,7 @@
 //! where it was when it closes. Accept and reject are the same kind of button, side by side.
 
 use crate::config::{self, Config};
-use crate::dom::{self, El};
+use crate::dom::{self, ElExt};
 use crate::markup::Markup;
 use crate::mask::{self, MARKETING, NECESSARY};
 use crate::state;
@@ -28,23 +28,15 @@ fn button(m: &mut Markup, action: &str, text: &str, secondary: bool) {
         .raw("</button>");
 }
 
-/// Shows `m` in the banner root (created and prepended to body when missing) and focuses it.
-fn show(t: &Texts, m: &Markup) {
-    let root = match dom::by_id(ROOT) {
-        Some(r) => r,
-        None => {
-            state::remember_focus(dom::active());
-            let r = dom::el("div");
-            r.set("id", ROOT);
-            r.set("role", "dialog");
-            r.set("aria-labelledby", "kapsel-title");
-            r.set("aria-describedby", "kapsel-desc");
-            r.set("tabindex", "-1");
-            dom::body().prepend(&r);
-            r
-        }
-    };
-    root.set("lang", t.code);
+/// Shows `m` (a whole banner, see [`start`]) first in `<body>`, in place of the one open, and
+/// focuses it.
+fn show(m: &Markup) {
+    match dom::by_id(ROOT) {
+        Some(open) => open.remove(),
+        None => state::remember_focus(dom::active()),
+    }
+    dom::insert_in_body("afterbegin", m.html());
+    let Some(root) = dom::by_id(ROOT) else { return };
     m.fill(&root);
     if let Some(reopen) = dom::by_id(REOPEN) {
         reopen.remove();
@@ -52,15 +44,18 @@ fn show(t: &Texts, m: &Markup) {
     root.focus();
 }
 
-fn start(m: &mut Markup, title: &str) {
-    m.raw("<div class=kapsel-in><h2 id=kapsel-title>")
+/// Opens the banner root and its heading; the layer's markup ends with `</div></div>`.
+fn start(m: &mut Markup, t: &Texts, title: &str) {
+    m.raw("<div id=kapsel-banner role=dialog aria-labelledby=kapsel-title aria-describedby=kapsel-desc tabindex=-1 lang=")
+        .raw(t.code())
+        .raw("><div class=kapsel-in><h2 id=kapsel-title>")
         .raw(title)
         .raw("</h2>");
 }
 
 fn gpc_notice(m: &mut Markup, t: &Texts) {
     if state::gpc() && state::categories() & MARKETING != 0 {
-        m.raw("<p>").raw(t.gpc).raw("</p>");
+        m.raw("<p>").raw(t.gpc()).raw("</p>");
     }
 }
 
@@ -68,7 +63,7 @@ fn gpc_notice(m: &mut Markup, t: &Texts) {
 pub fn first_layer() {
     let t = state::texts();
     let mut m = Markup::new();
-    start(&mut m, t.title);
+    start(&mut m, t, t.title());
     match state::config() {
         Some(cfg) => {
             m.raw("<p id=kapsel-desc>")
@@ -77,19 +72,19 @@ pub fn first_layer() {
             m.raw("</p>");
             gpc_notice(&mut m, t);
             m.raw("<div class=kapsel-btns>");
-            button(&mut m, "accept-all", t.accept, false);
-            button(&mut m, "reject-all", t.reject, false);
-            button(&mut m, "settings", t.settings, true);
+            button(&mut m, "accept-all", t.accept(), false);
+            button(&mut m, "reject-all", t.reject(), false);
+            button(&mut m, "settings", t.settings(), true);
         }
         None => {
             m.raw("<p id=kapsel-desc>")
-                .raw(t.broken)
+                .raw(t.broken())
                 .raw("</p><div class=kapsel-btns>");
-            button(&mut m, "reject-all", t.only_necessary, false);
+            button(&mut m, "reject-all", t.only_necessary(), false);
         }
     }
-    m.raw("</div></div>");
-    show(t, &m);
+    m.raw("</div></div></div>");
+    show(&m);
 }
 
 fn intro(cfg: &Config, t: &Texts) -> String {
@@ -98,25 +93,25 @@ fn intro(cfg: &Config, t: &Texts) -> String {
     } else {
         cfg.site.clone()
     };
-    s.push_str(t.intro);
+    s.push_str(t.intro());
     let optional = state::categories() & !NECESSARY;
     if optional != 0 {
-        s.push_str(t.intro_optional);
+        s.push_str(t.intro_optional());
         let n = mask::categories(optional).count();
         for (i, cat) in mask::categories(optional).enumerate() {
             if i > 0 {
-                s.push_str(if i + 1 == n { t.and } else { ", " });
+                s.push_str(if i + 1 == n { t.and() } else { ", " });
             }
-            s.push_str(t.uses[cat as usize]);
+            s.push_str(t.uses(cat as usize));
         }
-        s.push_str(t.intro_end);
+        s.push_str(t.intro_end());
     }
     s
 }
 
 fn privacy_link(m: &mut Markup, cfg: &Config, t: &Texts) {
     if !cfg.privacy.is_empty() {
-        m.link(&cfg.privacy, t.privacy);
+        m.link(&cfg.privacy, t.privacy());
     }
 }
 
@@ -128,8 +123,8 @@ pub fn settings_layer() {
         return;
     };
     let mut m = Markup::new();
-    start(&mut m, t.settings_title);
-    m.raw("<p id=kapsel-desc>").raw(t.settings_intro).raw(" ");
+    start(&mut m, t, t.settings_title());
+    m.raw("<p id=kapsel-desc>").raw(t.settings_intro()).raw(" ");
     privacy_link(&mut m, cfg, t);
     m.raw("</p>");
     gpc_notice(&mut m, t);
@@ -147,14 +142,14 @@ pub fn settings_layer() {
         } else if choice.decided && choice.mask & bit != 0 {
             m.raw(" checked");
         }
-        m.raw("><span>").raw(t.labels[i]);
+        m.raw("><span>").raw(t.label(i));
         if bit == NECESSARY {
-            m.raw(t.always_on);
+            m.raw(t.always_on());
         }
         m.raw("</span></label><p id=kapsel-p-")
             .raw(id)
             .raw(">")
-            .raw(t.purposes[i])
+            .raw(t.purpose(i))
             .raw("</p>");
 
         let mut listed = false;
@@ -164,7 +159,7 @@ pub fn settings_layer() {
         {
             if !listed {
                 m.raw("<details><summary>")
-                    .raw(t.details)
+                    .raw(t.details())
                     .raw("</summary><ul>");
                 listed = true;
             }
@@ -176,7 +171,7 @@ pub fn settings_layer() {
                 rest.push_str(&provider);
                 crate::bytes::push(&mut rest, b')');
             }
-            let purpose = config::purpose(&s, t.code);
+            let purpose = config::purpose(&s, t.code());
             if !purpose.is_empty() {
                 rest.push_str(": ");
                 rest.push_str(&purpose);
@@ -190,13 +185,13 @@ pub fn settings_layer() {
         {
             if !listed {
                 m.raw("<details><summary>")
-                    .raw(t.details)
+                    .raw(t.details())
                     .raw("</summary><ul>");
                 listed = true;
             }
             if !table {
                 m.raw("</ul><table class=kapsel-t><thead><tr>");
-                for h in t.columns {
+                for h in t.columns() {
                     m.raw("<th scope=col>").raw(h).raw("</th>");
                 }
                 m.raw("</tr></thead><tbody>");
@@ -204,7 +199,7 @@ pub fn settings_layer() {
             }
             m.item("<tr><td", &config::text(&c, "name"), "</td>")
                 .item("<td", &config::text(&c, "provider"), "</td>")
-                .item("<td", &config::purpose(&c, t.code), "</td>")
+                .item("<td", &config::purpose(&c, t.code()), "</td>")
                 .item(
                     "<td",
                     &texts::retention(t, &config::text(&c, "retention")),
@@ -221,23 +216,23 @@ pub fn settings_layer() {
         m.raw("</div>");
     }
     m.raw("<div class=kapsel-btns>");
-    button(&mut m, "save", t.save, true);
-    button(&mut m, "accept-all", t.accept, false);
-    button(&mut m, "reject-all", t.reject, false);
-    m.raw("</div></div>");
-    show(t, &m);
+    button(&mut m, "save", t.save(), true);
+    button(&mut m, "accept-all", t.accept(), false);
+    button(&mut m, "reject-all", t.reject(), false);
+    m.raw("</div></div></div>");
+    show(&m);
 }
 
 /// Closes the banner, shows the reopen control and returns focus.
 pub fn close() {
     let Some(root) = dom::by_id(ROOT) else { return };
-    let had_focus = root.closest(":focus-within").is_some();
+    let had_focus = root.closest(":focus-within").ok().flatten().is_some();
     root.remove();
     reopen_control();
     // Back where focus was; when that was the reopen control (replaced while the banner was
     // open), to the new one.
     match state::take_focus() {
-        Some(back) if had_focus && back.connected() => back.focus(),
+        Some(back) if had_focus && back.is_connected() => back.focus(),
         Some(_) if had_focus => {
             if let Some(reopen) = dom::by_id(REOPEN) {
                 reopen.focus();
@@ -253,11 +248,11 @@ pub fn reopen_control() {
         return;
     }
     let t = state::texts();
-    let b: El = dom::el("button");
-    b.set("id", REOPEN);
-    b.set("type", "button");
-    b.set("lang", t.code);
-    b.set("data-kapsel-action", "settings");
-    b.set_text(t.reopen);
-    dom::body().append(&b);
+    let mut m = Markup::new();
+    m.raw("<button id=kapsel-reopen type=button data-kapsel-action=settings lang=")
+        .raw(t.code())
+        .raw(">")
+        .raw(t.reopen())
+        .raw("</button>");
+    dom::insert_in_body("beforeend", m.html());
 }

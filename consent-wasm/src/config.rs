@@ -4,8 +4,8 @@
 //! relies on; anything that does not hold together makes the whole declaration unusable, and the
 //! banner then fails closed.
 
-use crate::mask;
 use crate::dom;
+use crate::mask;
 use alloc::string::String;
 use wasm_bindgen::JsValue;
 

@@ -1,221 +1,76 @@
-//! The browser, as far as the banner touches it: hand-written wasm-bindgen imports (each one costs
-//! JS glue, so only what is called) and a few element builders.
-
-//! No js-sys: its generic machinery (closure adapters, futures) costs kilobytes the banner does not
-//! use; the few JS built-ins needed (`Reflect`, `Array.from`, `Function.prototype.call`) are bound
-//! here directly, with `&str` keys.
+//! The browser, as far as the banner touches it: web-sys for the DOM, js-sys for the JS built-ins
+//! (`Reflect`, `Array`, `Object`, `Function`, `Date`), and a few helpers over them.
+//!
+//! Every imported method costs JS glue and a wasm import, so the banner calls few distinct ones:
+//! UI goes in with `insertAdjacentHTML` (see [`crate::markup`]), declaration objects are read with
+//! `Reflect.get`, array-likes are walked through `Array.from`. Where a web-sys method reports an
+//! exception the banner cannot cause (a constant selector, attribute name or position), the error
+//! is dropped.
+//!
+//! One hand-written import remains: the `document` global. web-sys reaches it only through
+//! `window()`, which goes through `js_sys::global()` (four guarded global lookups and an
+//! `instanceof Window` check) for what is one identifier in JS. What web-sys has no binding for
+//! at all — `navigator.globalPrivacyControl` (a draft standard) and the page's own `fbq` — is read
+//! with `Reflect.get` on `document.defaultView`.
 
 use alloc::string::String;
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, HtmlDocument, HtmlElement, Location};
+
+pub use web_sys::{Element as El, Event as Ev};
 
 #[wasm_bindgen]
 extern "C" {
-    /// Any DOM element.
-    #[derive(Clone)]
-    pub type El;
-    /// A JS array.
-    pub type Arr;
-    /// A JS function.
-    pub type Func;
-    /// A DOM event.
-    pub type Ev;
-    /// `document`.
-    pub type Doc;
-    /// `location`.
-    pub type Loc;
-    /// An element's `style` (CSSStyleDeclaration).
-    pub type Style;
-    /// A constructable stylesheet.
-    #[wasm_bindgen(js_name = CSSStyleSheet)]
-    pub type Sheet;
-
+    /// `document` (see the module documentation for why it is bound here).
     #[wasm_bindgen(thread_local_v2, js_name = document)]
-    static DOC: Doc;
-    #[wasm_bindgen(thread_local_v2, js_name = location)]
-    static LOC: Loc;
-    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
-    static GLOBAL: JsValue;
-
-    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
-    fn reflect_get(target: &JsValue, key: &str) -> JsValue;
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    fn array_is_array(value: &JsValue) -> bool;
-    #[wasm_bindgen(js_namespace = Array, js_name = from)]
-    fn array_from(value: &JsValue) -> Arr;
-    #[wasm_bindgen(method, getter)]
-    fn length(this: &Arr) -> u32;
-    #[wasm_bindgen(method)]
-    fn at(this: &Arr, index: u32) -> JsValue;
-    #[wasm_bindgen(method)]
-    fn push(this: &Arr, value: &JsValue);
-    #[wasm_bindgen(js_name = Object)]
-    type Obj;
-    #[wasm_bindgen(constructor, js_class = "Object")]
-    fn new() -> Obj;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    fn call2(this: &Func, ctx: &JsValue, a: &str, b: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    fn call3(this: &Func, ctx: &JsValue, a: &str, b: &str, c: &JsValue)
-        -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_namespace = document, js_name = createElement)]
-    fn create_element(tag: &str) -> El;
-    #[wasm_bindgen(js_namespace = document, js_name = getElementById)]
-    fn get_element_by_id(id: &str) -> Option<El>;
-    #[wasm_bindgen(js_namespace = document, js_name = querySelectorAll)]
-    fn document_query_all(selector: &str) -> JsValue;
-    #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    fn date_now() -> f64;
-    #[wasm_bindgen(js_namespace = location, js_name = reload)]
-    fn location_reload();
-
-    #[wasm_bindgen(method, getter)]
-    fn cookie(this: &Doc) -> String;
-    #[wasm_bindgen(method, setter)]
-    fn set_cookie(this: &Doc, value: &str);
-    #[wasm_bindgen(method, getter)]
-    fn body(this: &Doc) -> El;
-    #[wasm_bindgen(method, getter = documentElement)]
-    fn root(this: &Doc) -> El;
-    #[wasm_bindgen(method, getter = activeElement)]
-    fn active_element(this: &Doc) -> Option<El>;
-    #[wasm_bindgen(method, getter = adoptedStyleSheets)]
-    fn adopted(this: &Doc) -> Arr;
-    #[wasm_bindgen(method, js_name = dispatchEvent)]
-    fn dispatch(this: &Doc, event: &JsValue) -> bool;
-
-    #[wasm_bindgen(method, getter)]
-    fn hostname(this: &Loc) -> String;
-    #[wasm_bindgen(method, getter)]
-    fn pathname(this: &Loc) -> String;
-    #[wasm_bindgen(method, getter)]
-    fn protocol(this: &Loc) -> String;
-
-    #[wasm_bindgen(constructor, js_class = "CSSStyleSheet")]
-    fn new() -> Sheet;
-    #[wasm_bindgen(method, js_name = replaceSync)]
-    fn replace_sync(this: &Sheet, css: &str);
-
-    #[wasm_bindgen(js_name = CustomEvent)]
-    type CustomEvent;
-    #[wasm_bindgen(constructor, js_class = "CustomEvent")]
-    fn new(kind: &str, init: &JsValue) -> CustomEvent;
-
-    /// `setAttribute`.
-    #[wasm_bindgen(method, js_name = setAttribute)]
-    pub fn set(this: &El, name: &str, value: &str);
-    /// `getAttribute`.
-    #[wasm_bindgen(method, js_name = getAttribute)]
-    pub fn attr(this: &El, name: &str) -> Option<String>;
-    /// `removeAttribute`.
-    #[wasm_bindgen(method, js_name = removeAttribute)]
-    pub fn unset(this: &El, name: &str);
-    /// `cloneNode(true)`.
-    #[wasm_bindgen(method, js_name = cloneNode)]
-    fn clone_deep(this: &El, deep: bool) -> El;
-    /// `textContent` (write): text only, never HTML.
-    #[wasm_bindgen(method, setter = textContent)]
-    pub fn set_text(this: &El, text: &str);
-    /// `innerHTML` (write; only Kapsel's constant markup, see [`crate::markup`]).
-    #[wasm_bindgen(method, setter = innerHTML)]
-    pub fn set_inner_html(this: &El, html: &str);
-    /// `append`.
-    #[wasm_bindgen(method)]
-    pub fn append(this: &El, child: &El);
-    /// `prepend`.
-    #[wasm_bindgen(method)]
-    pub fn prepend(this: &El, child: &El);
-    /// `before`: insert a sibling before this element.
-    #[wasm_bindgen(method)]
-    pub fn before(this: &El, sibling: &El);
-    /// `replaceWith`.
-    #[wasm_bindgen(method, js_name = replaceWith)]
-    pub fn replace_with(this: &El, other: &El);
-    /// `remove`.
-    #[wasm_bindgen(method)]
-    pub fn remove(this: &El);
-    /// `closest`.
-    #[wasm_bindgen(method)]
-    pub fn closest(this: &El, selector: &str) -> Option<El>;
-    /// `querySelectorAll` below this element.
-    #[wasm_bindgen(method, js_name = querySelectorAll)]
-    fn query_all_in(this: &El, selector: &str) -> JsValue;
-    /// `focus`.
-    #[wasm_bindgen(method)]
-    pub fn focus(this: &El);
-    /// `isConnected`.
-    #[wasm_bindgen(method, getter = isConnected)]
-    pub fn connected(this: &El) -> bool;
-    /// `async` (scripts, write).
-    #[wasm_bindgen(method, setter = async)]
-    pub fn set_async(this: &El, on: bool);
-    /// `offsetWidth`.
-    #[wasm_bindgen(method, getter = offsetWidth)]
-    pub fn width(this: &El) -> f64;
-    /// `offsetHeight`.
-    #[wasm_bindgen(method, getter = offsetHeight)]
-    pub fn height(this: &El) -> f64;
-    /// `previousElementSibling`.
-    #[wasm_bindgen(method, getter = previousElementSibling)]
-    pub fn previous(this: &El) -> Option<El>;
-    /// `style` (CSSOM: allowed under a strict style-src, unlike a `style` attribute).
-    #[wasm_bindgen(method, getter)]
-    pub fn style(this: &El) -> Style;
-    /// `style.setProperty`.
-    #[wasm_bindgen(method, js_name = setProperty)]
-    pub fn set_property(this: &Style, name: &str, value: &str, priority: &str);
-    /// `style.removeProperty`.
-    #[wasm_bindgen(method, js_name = removeProperty)]
-    pub fn remove_property(this: &Style, name: &str) -> String;
-
-    /// `event.target`.
-    #[wasm_bindgen(method, getter)]
-    pub fn target(this: &Ev) -> Option<El>;
-    /// `event.preventDefault()`.
-    #[wasm_bindgen(method, js_name = preventDefault)]
-    pub fn prevent_default(this: &Ev);
+    static DOC: HtmlDocument;
 }
 
-impl El {
-    /// A deep clone (`cloneNode(true)`).
-    pub fn clone_node(&self) -> El {
-        self.clone_deep(true)
+/// What the banner does with an element, over web-sys's `Element` (impossible errors dropped).
+pub trait ElExt {
+    /// `setAttribute` (Kapsel's own, valid attribute names).
+    fn set(&self, name: &str, value: &str);
+    /// `focus()`.
+    fn focus(&self);
+}
+
+impl ElExt for El {
+    fn set(&self, name: &str, value: &str) {
+        let _ = self.set_attribute(name, value);
     }
-}
 
-/// `document.createElement(tag)`.
-pub fn el(tag: &str) -> El {
-    create_element(tag)
+    fn focus(&self) {
+        let _ = self.unchecked_ref::<HtmlElement>().focus();
+    }
 }
 
 /// `document.getElementById`.
 pub fn by_id(id: &str) -> Option<El> {
-    get_element_by_id(id)
+    DOC.with(|d| d.get_element_by_id(id))
 }
 
-/// Every element matching `selector`, in document order (below `within` when given).
+/// Every element matching `selector` (one of Kapsel's constant selectors), in document order
+/// (below `within` when given).
 pub fn query_all(within: Option<&El>, selector: &str) -> impl Iterator<Item = El> {
     let list = match within {
-        Some(e) => e.query_all_in(selector),
-        None => document_query_all(selector),
+        Some(e) => e.query_selector_all(selector),
+        None => DOC.with(|d| d.query_selector_all(selector)),
     };
-    items(&list).map(JsCast::unchecked_into)
+    items(&list.map_or(JsValue::UNDEFINED, JsValue::from)).map(JsCast::unchecked_into)
 }
 
-/// The items of an array or array-like (NodeList, attribute names …), one by one; none for
-/// anything else.
+/// The items of an array or array-like (NodeList …), one by one; none for anything else.
 pub fn items(list: &JsValue) -> Items {
-    let arr = list.is_object().then(|| array_from(list));
-    let len = arr.as_ref().map_or(0, Arr::length);
+    let arr = list.is_object().then(|| Array::from(list));
+    let len = arr.as_ref().map_or(0, Array::length);
     Items { arr, next: 0, len }
 }
 
 /// An iterator over a JS array (a static copy of an array-like, taken by `Array.from`).
 pub struct Items {
-    arr: Option<Arr>,
+    arr: Option<Array>,
     next: u32,
     len: u32,
 }
@@ -227,111 +82,127 @@ impl Iterator for Items {
             return None;
         }
         self.next += 1;
-        Some(self.arr.as_ref()?.at(self.next - 1))
+        Some(self.arr.as_ref()?.get(self.next - 1))
     }
 }
 
 /// Whether a value is an array.
 pub fn is_array(value: &JsValue) -> bool {
-    array_is_array(value)
+    Array::is_array(value)
 }
 
-/// `obj[key]`, `undefined` when `obj` is not an object.
+/// `obj[key]`, `undefined` when `obj` is not an object (or a getter throws).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() || obj.is_function() {
-        reflect_get(obj, key)
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     } else {
         JsValue::UNDEFINED
     }
 }
 
-/// A global (`globalThis[name]`).
+/// A property of the page's window (`fbq`, `navigator` …).
 pub fn global(name: &str) -> JsValue {
-    GLOBAL.with(|g| reflect_get(g, name))
+    get(&DOC.with(|d| d.default_view()).into(), name)
 }
 
 /// A fresh `{}`.
 pub fn object() -> JsValue {
-    Obj::new().into()
+    Object::new().into()
 }
 
-/// `obj[key] = value`.
+/// `obj[key] = value` (`obj` one of the banner's own objects).
 pub fn set_key(obj: &JsValue, key: &str, value: &JsValue) {
-    reflect_set(obj, key, value);
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
 /// Calls `f(a, b[, c])` when `f` is a function; exceptions are swallowed.
 pub fn call(f: &JsValue, a: &str, b: &str, c: Option<&JsValue>) {
-    if f.is_function() {
-        let f: &Func = f.unchecked_ref();
+    if let Some(f) = f.dyn_ref::<Function>() {
+        let (a, b) = (JsValue::from_str(a), JsValue::from_str(b));
         let _ = match c {
-            Some(c) => f.call3(&JsValue::UNDEFINED, a, b, c),
-            None => f.call2(&JsValue::UNDEFINED, a, b),
+            Some(c) => f.call3(&JsValue::UNDEFINED, &a, &b, c),
+            None => f.call2(&JsValue::UNDEFINED, &a, &b),
         };
     }
 }
 
-/// `document.body`.
-pub fn body() -> El {
-    DOC.with(Doc::body)
+/// Inserts Kapsel's constant markup into `<body>` (`afterbegin` or `beforeend`).
+pub fn insert_in_body(position: &str, html: &str) {
+    if let Some(body) = DOC.with(|d| d.body()) {
+        let _ = body.insert_adjacent_html(position, html);
+    }
 }
 
 /// `<html lang>`, or empty.
 pub fn page_lang() -> String {
-    DOC.with(|d| d.root().attr("lang")).unwrap_or_default()
+    DOC.with(|d| d.document_element())
+        .and_then(|root| root.get_attribute("lang"))
+        .unwrap_or_default()
 }
 
 /// `document.activeElement`.
 pub fn active() -> Option<El> {
-    DOC.with(Doc::active_element)
+    DOC.with(|d| d.active_element())
 }
 
-/// `document.cookie` (read).
+/// `document.cookie` (read; empty where cookies are unavailable).
 pub fn cookie() -> String {
-    DOC.with(Doc::cookie)
+    DOC.with(|d| d.cookie()).unwrap_or_default()
 }
 
 /// `document.cookie = value` (write one cookie).
 pub fn set_cookie(value: &str) {
-    DOC.with(|d| d.set_cookie(value))
+    let _ = DOC.with(|d| d.set_cookie(value));
+}
+
+fn location() -> Option<Location> {
+    DOC.with(|d| d.location())
 }
 
 /// `location.hostname`.
 pub fn hostname() -> String {
-    LOC.with(Loc::hostname)
+    location()
+        .and_then(|l| l.hostname().ok())
+        .unwrap_or_default()
 }
 
 /// `location.pathname`.
 pub fn pathname() -> String {
-    LOC.with(Loc::pathname)
+    location()
+        .and_then(|l| l.pathname().ok())
+        .unwrap_or_default()
 }
 
 /// Whether the page is served over HTTPS.
 pub fn secure() -> bool {
-    LOC.with(Loc::protocol) == "https:"
+    location().and_then(|l| l.protocol().ok()).as_deref() == Some("https:")
 }
 
 /// `location.reload()`.
 pub fn reload() {
-    location_reload()
+    if let Some(l) = location() {
+        let _ = l.reload();
+    }
 }
 
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {
-    (date_now() / 1000.0) as u64
+    (js_sys::Date::now() / 1000.0) as u64
 }
 
 /// Adds `css` to the document as a constructable stylesheet (no `<style>`: CSP-safe).
 pub fn adopt_css(css: &str) {
-    let sheet = Sheet::new();
-    sheet.replace_sync(css);
-    DOC.with(|d| d.adopted().push(&sheet));
+    if let Ok(sheet) = CssStyleSheet::new() {
+        let _ = sheet.replace_sync(css);
+        DOC.with(|d| d.adopted_style_sheets().push(&sheet));
+    }
 }
 
 /// Dispatches `CustomEvent(kind, {detail})` on `document`.
 pub fn dispatch(kind: &str, detail: &JsValue) {
-    let init = object();
-    set_key(&init, "detail", detail);
-    let event: JsValue = CustomEvent::new(kind, &init).into();
-    DOC.with(|d| d.dispatch(&event));
+    let init = CustomEventInit::new();
+    init.set_detail(detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(kind, &init) {
+        let _ = DOC.with(|d| d.dispatch_event(&event));
+    }
 }

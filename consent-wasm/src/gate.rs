@@ -3,11 +3,13 @@
 //! (scripts as fresh `<script async=false>` elements, which run in insertion order); blocked iframes
 //! get a placeholder of their size naming the service, why it is blocked, and an allow button.
 
-use crate::dom::{self, El};
+use crate::dom::{self, El, ElExt};
 use crate::markup::Markup;
 use crate::mask;
 use crate::state;
 use alloc::string::String;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlScriptElement};
 
 const DONE: &str = "data-kapsel-done";
 const PLACEHOLDER: &str = "data-kapsel-placeholder";
@@ -19,7 +21,7 @@ const FRAMES: &str = "iframe[data-consent]:not([data-kapsel-done])";
 
 /// The categories a gated element asks for; `None` (never allowed: fail closed) when unknown.
 fn needs(e: &El) -> Option<u8> {
-    mask::parse_list(&e.attr("data-consent")?)
+    mask::parse_list(&e.get_attribute("data-consent")?)
 }
 
 /// Activates every gated element whose categories are all in `mask`, and puts placeholders in
@@ -51,86 +53,104 @@ pub fn requested() -> u8 {
 /// `type="text/plain"` script was never "started" by the parser, so the clone runs when inserted;
 /// `async=false` keeps inserted scripts in insertion order.
 fn run_script(old: &El) {
-    let new = old.clone_node();
-    match old.attr("data-type") {
+    let Ok(new) = old.clone_node_with_deep(true) else {
+        return;
+    };
+    let new: &El = new.unchecked_ref();
+    match old.get_attribute("data-type") {
         // `data-type` carries a real type (e.g. `module`) when the script needs one.
         Some(t) => new.set("type", &t),
-        None => new.unset("type"),
+        None => {
+            let _ = new.remove_attribute("type");
+        }
     }
-    new.set_async(false);
-    old.replace_with(&new);
+    new.unchecked_ref::<HtmlScriptElement>().set_async(false);
+    let _ = old.replace_with_with_node_1(new);
+}
+
+/// The placeholder in front of an iframe, if any (it hides the iframe: see [`crate::style`]).
+fn placeholder_of(frame: &El) -> Option<El> {
+    frame
+        .previous_element_sibling()
+        .filter(|p| p.get_attribute(PLACEHOLDER).is_some())
 }
 
 fn load_iframe(frame: &El) {
-    if let Some(ph) = frame.previous().filter(|p| p.attr(PLACEHOLDER).is_some()) {
+    if let Some(ph) = placeholder_of(frame) {
         ph.remove();
     }
     frame.set(DONE, "");
-    frame.style().remove_property("display");
-    if let Some(src) = frame.attr("data-src") {
+    if let Some(src) = frame.get_attribute("data-src") {
         frame.set("src", &src);
     }
 }
 
 fn placeholder(frame: &El, need: u8) {
-    if frame
-        .previous()
-        .is_some_and(|p| p.attr(PLACEHOLDER).is_some())
-    {
+    if placeholder_of(frame).is_some() {
         return;
     }
     let t = state::texts();
-    let src = frame.attr("data-src").unwrap_or_default();
+    let src = frame.get_attribute("data-src").unwrap_or_default();
     let need = need & !mask::NECESSARY;
     let name: String = state::config()
         .and_then(|c| c.service_for_url(&src))
-        .or_else(|| frame.attr("title"))
+        .or_else(|| frame.get_attribute("title"))
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| String::from(crate::bytes::host(&src)));
-    let ph = dom::el("div");
-    ph.set("class", "kapsel-ph");
-    ph.set(PLACEHOLDER, "");
-    ph.set("lang", t.code);
-    // Sized like the iframe: its width/height attributes, else its layout box (CSSOM, not a
-    // style attribute: allowed under a strict style-src).
-    let style = ph.style();
-    for (prop, px) in [("width", frame.width()), ("height", frame.height())] {
-        let mut v = frame.attr(prop).unwrap_or_default();
+    // Sized like the iframe: its width/height attributes, else its layout box (read before the
+    // placeholder hides it).
+    let frame_box: &HtmlElement = frame.unchecked_ref();
+    let size = [
+        ("width", frame_box.offset_width()),
+        ("height", frame_box.offset_height()),
+    ]
+    .map(|(prop, px)| {
+        let mut v = frame.get_attribute(prop).unwrap_or_default();
         if v.is_empty() || v.bytes().all(|c| c.is_ascii_digit()) {
             if v.is_empty() {
-                crate::record::push_decimal(&mut v, px as u64);
+                crate::record::push_decimal(&mut v, px.max(0) as u64);
             }
             v.push_str("px");
         }
-        style.set_property(prop, &v, "");
-    }
-    let mut why = String::from(t.blocked_a);
+        (prop, v)
+    });
+    let mut why = String::from(t.blocked_a());
     why.push_str(&name);
-    why.push_str(t.blocked_b);
+    why.push_str(t.blocked_b());
     let mut cats = String::new();
     let mut ids = String::new();
     for cat in mask::categories(need) {
         if !cats.is_empty() {
-            cats.push_str(t.and);
+            cats.push_str(t.and());
             crate::bytes::push(&mut ids, b' ');
         }
-        cats.push_str(t.lower[cat as usize]);
+        cats.push_str(t.lower(cat as usize));
         ids.push_str(cat.id());
     }
     why.push_str(&cats);
-    why.push_str(t.blocked_c);
+    why.push_str(t.blocked_c());
     let mut m = Markup::new();
-    m.item("<p><strong", &name, "</strong></p>")
+    m.raw("<div class=kapsel-ph data-kapsel-placeholder lang=")
+        .raw(t.code())
+        .raw(">")
+        .item("<p><strong", &name, "</strong></p>")
         .item("<p", &why, "</p>")
         .raw(
             "<button type=button class=kapsel-btn data-kapsel-action=allow data-kapsel-category=\"",
         )
         .raw(&ids)
         .raw("\">")
-        .raw(t.allow)
+        .raw(t.allow())
         .raw(&cats)
-        .raw("</button>");
+        .raw("</button></div>");
+    let _ = frame.insert_adjacent_html("beforebegin", m.html());
+    let Some(ph) = placeholder_of(frame) else {
+        return;
+    };
     m.fill(&ph);
-    frame.style().set_property("display", "none", "important");
-    frame.before(&ph);
+    // CSSOM, not a style attribute: allowed under a strict style-src.
+    let style = ph.unchecked_ref::<HtmlElement>().style();
+    for (prop, v) in &size {
+        let _ = style.set_property(prop, v);
+    }
 }

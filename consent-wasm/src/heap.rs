@@ -64,9 +64,12 @@ unsafe impl GlobalAlloc for Heap {
             return core::ptr::null_mut();
         };
         let lists = &mut *LISTS.0.get();
-        let head = lists.free[index];
+        let Some(free) = lists.free.get_mut(index) else {
+            return core::ptr::null_mut();
+        };
+        let head = *free;
         if head != 0 {
-            lists.free[index] = *(head as *const usize);
+            *free = *(head as *const usize);
             return head as *mut u8;
         }
         let align = size.min(MAX_ALIGN);
@@ -87,10 +90,10 @@ unsafe impl GlobalAlloc for Heap {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if let Some((index, _)) = class(layout) {
-            let lists = &mut *LISTS.0.get();
-            *(ptr as *mut usize) = lists.free[index];
-            lists.free[index] = ptr as usize;
+        let lists = &mut *LISTS.0.get();
+        if let Some(free) = class(layout).and_then(|(index, _)| lists.free.get_mut(index)) {
+            *(ptr as *mut usize) = *free;
+            *free = ptr as usize;
         }
     }
 

@@ -19,17 +19,22 @@
 //! * [`gate`] activates `type="text/plain" data-consent=…` scripts (a clone with the real type,
 //!   `async=false`, so they run in document order; attributes and nonce come along) and
 //!   `data-consent` + `data-src` iframes, and puts a placeholder (service, reason, allow button, the
-//!   iframe's size) in front of every iframe still blocked.
+//!   iframe's size) in front of every iframe still blocked; the stylesheet hides an iframe that
+//!   follows a placeholder.
 //! * [`signals`] speaks to the outside: Google Consent Mode v2 (`default` before any gated script,
 //!   `update` after every choice), the Meta pixel's `fbq('consent', …)`, Global Privacy Control.
 //! * [`banner`] builds the first layer, the settings layer (a switch per category, with the services
 //!   and cookies the declaration lists) and the persistent reopen control, through [`markup`]: Kapsel's
-//!   own constant markup in one `innerHTML`, then every text from the declaration put in with
-//!   `textContent` — never parsed as HTML. [`texts`] holds the nb/nn/en wording (by `<html lang>`),
-//!   [`style`] the CSS, adopted as a constructable stylesheet (no `<style>`, no `style` attribute:
-//!   strict CSP is fine).
-//! * [`dom`] is the hand-written browser binding (no web-sys, no js-sys): only what the banner calls,
-//!   since each import costs JS glue. [`bytes`] holds byte-level string helpers.
+//!   own constant markup inserted in one `insertAdjacentHTML`, then every text from the declaration put
+//!   in with `textContent` — never parsed as HTML. [`texts`] holds the nb/nn/en wording (by
+//!   `<html lang>`, the catalogue's `Lang` rule), [`style`] the CSS, adopted as a constructable
+//!   stylesheet (no `<style>`, no `style` attribute: strict CSP is fine).
+//! * The catalogue crate (`kapsel-catalogue`, linked without its `std` feature) gives the category
+//!   ids (`Category`) and the cookie-name patterns (`NamePattern`) the declaration is written in;
+//!   [`mask`] turns sets of categories into the bit masks the record, gates and switches pass around.
+//! * [`dom`] is the browser through web-sys and js-sys: few distinct imported methods, since each
+//!   costs JS glue; the `document` global is the one hand-written import (see there). [`bytes`]
+//!   holds byte-level string helpers.
 //! * [`state`] holds the few globals (the declaration, the current choice); no borrow of them is kept
 //!   across a call into JS, so re-entrant calls from page scripts are safe.
 //!
@@ -54,14 +59,19 @@
 //! # Size
 //!
 //! Everything the browser fetches for the banner should stay small (the target is 15 KB gzip; see
-//! `bench/banner/run.sh` for the measured figure). Hence `no_std` with `alloc` on wasm32, a
-//! size-class allocator of a few dozen lines ([`heap`]), a panic handler that only traps, no string
-//! formatting, no closures (the bootstrap wires events to exports), no web-sys/js-sys, markup as
-//! data rather than one DOM call per element, and, in `scripts/build-banner.sh`, short import names,
-//! terser and `wasm-opt -Oz`. The catalogue crate is not linked: it needs std, whose panic machinery
-//! alone costs kilobytes. [`category`] and [`pattern`] are small equivalents of its `category` and
-//! `pattern` modules (same ids, same wildcard syntax). The `std` feature exists for the wasm tests
-//! only (wasm-bindgen-test needs std).
+//! `bench/banner/run.sh` for the measured figure). Hence `no_std` with `alloc` on wasm32 (web-sys,
+//! js-sys and the catalogue all without `std`), a size-class allocator of a few dozen lines
+//! ([`heap`]), a panic handler that only traps, no string formatting, `get` rather than panicking
+//! indexing, no closures (the bootstrap wires events to exports), markup as data rather than one DOM
+//! call per element, each language's texts as one string split at start (a struct of string slices
+//! costs a pointer table per language), and, in `scripts/build-banner.sh`, wasm-bindgen's loader
+//! replaced by the bootstrap's few lines (`js/trim-glue.mjs`), short import names, terser and
+//! `wasm-opt -Oz`. Where the bytes go (twiggy, sections gzipped one by one): about half is the
+//! banner's own code (layers, gates, the choice, cookie deletion, declaration checks, JS value
+//! plumbing for every web-sys call), a fifth the texts, markup and CSS, a tenth the JS glue (one
+//! small function per imported method), the rest the allocator, `alloc`'s growth paths,
+//! wasm-bindgen's externref table and the import/export tables. The
+//! `std` feature exists for the wasm tests only (wasm-bindgen-test needs std).
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
 extern crate alloc;

@@ -2,7 +2,7 @@
 //! fills the slots with `textContent`. Far less wasm than one DOM call per element, and text from
 //! the declaration still never passes through the HTML parser: only Kapsel's constants do.
 
-use crate::dom::{self, El};
+use crate::dom::{self, El, ElExt};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -45,11 +45,15 @@ impl Markup {
         self
     }
 
-    /// Replaces `root`'s content with the markup and fills the slots.
+    /// The markup (to insert with `insertAdjacentHTML`; then [`Markup::fill`] the new element).
+    pub fn html(&self) -> &str {
+        &self.html
+    }
+
+    /// Fills the slots below `root`, the element the markup was inserted as.
     pub fn fill(&self, root: &El) {
-        root.set_inner_html(&self.html);
         for (el, text) in dom::query_all(Some(root), "[data-k]").zip(&self.texts) {
-            el.set_text(text);
+            el.set_text_content(Some(text));
         }
         if let Some(a) = dom::query_all(Some(root), "[data-h]").next() {
             a.set("href", &self.href);

@@ -124,19 +124,14 @@ fn push_hex(out: &mut String, v: u32) {
 
 /// Appends `v` in decimal.
 pub fn push_decimal(out: &mut String, v: u64) {
-    let mut digits = [0u8; 20];
-    let mut n = v;
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    // The largest power of ten not above `v`, then digit by digit (no buffer, no indexing).
+    let mut scale = 1;
+    while v / scale >= 10 {
+        scale *= 10;
     }
-    for &d in digits.get(i..).unwrap_or_default() {
-        push(out, d);
+    while scale > 0 {
+        push(out, b'0' + (v / scale % 10) as u8);
+        scale /= 10;
     }
 }
 
@@ -167,6 +162,16 @@ mod tests {
         assert_eq!(r.mask, mask::NECESSARY | mask::STATISTICS);
         assert_eq!(r.time, 1_790_000_000);
         assert!(is_current(&r, "2026-11-01 b", 180, 1_790_000_000 + 86_400));
+        for (n, text) in [
+            (0, "0"),
+            (7, "7"),
+            (10, "10"),
+            (u64::MAX, "18446744073709551615"),
+        ] {
+            let mut s = alloc::string::String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, text);
+        }
     }
 
     #[wasm_bindgen_test]

@@ -2,8 +2,8 @@
 //! function that pushes an `arguments` object to `dataLayer`, as gtag.js requires), the Meta pixel's
 //! `fbq('consent', …)`, and Global Privacy Control.
 
-use crate::mask::{MARKETING, PREFERENCES, STATISTICS};
 use crate::dom;
+use crate::mask::{MARKETING, PREFERENCES, STATISTICS};
 use crate::state;
 use wasm_bindgen::JsValue;
 

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::dom::El;
-use crate::texts::{Texts, NB};
+use crate::texts::Texts;
 use core::cell::UnsafeCell;
 use wasm_bindgen::JsValue;
 
@@ -25,7 +25,7 @@ pub struct Choice {
 struct Page {
     started: bool,
     config: Option<Config>,
-    texts: &'static Texts,
+    texts: Texts,
     choice: Choice,
     categories: u8,
     gpc: bool,
@@ -36,7 +36,7 @@ struct Page {
 static PAGE: Global<Page> = Global(UnsafeCell::new(Page {
     started: false,
     config: None,
-    texts: &NB,
+    texts: Texts::EMPTY,
     choice: Choice {
         mask: crate::mask::NECESSARY,
         decided: false,
@@ -54,12 +54,7 @@ fn page() -> &'static mut Page {
 }
 
 /// Records the start-up facts once; returns false when already started.
-pub fn init(
-    config: Option<Config>,
-    texts: &'static Texts,
-    gpc: bool,
-    push: Option<JsValue>,
-) -> bool {
+pub fn init(config: Option<Config>, texts: Texts, gpc: bool, push: Option<JsValue>) -> bool {
     let p = page();
     if p.started {
         return false;
@@ -84,7 +79,7 @@ pub fn config() -> Option<&'static Config> {
 
 /// The page's texts.
 pub fn texts() -> &'static Texts {
-    page().texts
+    &page().texts
 }
 
 /// Whether the browser sends Global Privacy Control.

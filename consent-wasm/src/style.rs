@@ -24,6 +24,7 @@ pub const CSS: &str = "\
 #kapsel-reopen{position:fixed;z-index:2147482999;left:.5rem;bottom:.5rem;min-height:0;padding:.375rem .75rem;font-size:.875rem;border-color:#fff}\
 .kapsel-ph{display:flex;flex-direction:column;justify-content:center;align-items:flex-start;gap:.5rem;max-width:100%;overflow:auto;padding:1rem;background:#f2f2f2;border:1px solid #767676}\
 .kapsel-ph p{margin:0}\
+.kapsel-ph+iframe{display:none!important}\
 .kapsel-ph .kapsel-btn{flex:none}\
 @media (prefers-reduced-motion:no-preference){#kapsel-banner{animation:kapsel-in .2s ease-out}}\
 @keyframes kapsel-in{from{transform:translateY(2rem);opacity:.5}}\

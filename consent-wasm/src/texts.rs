@@ -1,238 +1,324 @@
 //! The banner's wording in Bokmål, Nynorsk and English, chosen by `<html lang>`.
+//!
+//! Each language is one string of pieces separated by `|`, in the order of the accessors below
+//! (the `// name` after each piece says which), split once when the banner starts. Constant
+//! structs of string slices would cost a table of pointers and lengths per language in the wasm.
 
 use kapsel_catalogue::Lang;
 
-/// One language's texts.
-pub struct Texts {
-    /// Language code for the `lang` attribute.
-    pub code: &'static str,
-    /// First layer heading.
-    pub title: &'static str,
-    /// After the site name: what it does.
-    pub intro: &'static str,
-    /// Before the list of optional purposes.
-    pub intro_optional: &'static str,
-    /// After the list.
-    pub intro_end: &'static str,
-    /// " og " / " and ".
-    pub and: &'static str,
-    /// Link to the privacy statement.
-    pub privacy: &'static str,
-    /// Accept all.
-    pub accept: &'static str,
-    /// Reject all.
-    pub reject: &'static str,
-    /// Open settings.
-    pub settings: &'static str,
-    /// Save the settings.
-    pub save: &'static str,
-    /// Settings layer heading.
-    pub settings_title: &'static str,
-    /// Settings layer description.
-    pub settings_intro: &'static str,
-    /// Category labels.
-    pub labels: [&'static str; 4],
-    /// Categories in lower case, mid-sentence.
-    pub lower: [&'static str; 4],
-    /// What the optional categories are for, mid-sentence.
-    pub uses: [&'static str; 4],
-    /// Category purposes.
-    pub purposes: [&'static str; 4],
-    /// Marks the locked necessary switch.
-    pub always_on: &'static str,
-    /// Summary of the services-and-cookies list.
-    pub details: &'static str,
-    /// Services heading.
-    pub services: &'static str,
-    /// Cookie table column heads: name, provider, purpose, retention.
-    pub columns: [&'static str; 4],
-    /// Placeholder, before the service name.
-    pub blocked_a: &'static str,
-    /// Placeholder, between service and category.
-    pub blocked_b: &'static str,
-    /// Placeholder, after the category.
-    pub blocked_c: &'static str,
-    /// Placeholder button, before the category.
-    pub allow: &'static str,
-    /// Global Privacy Control notice.
-    pub gpc: &'static str,
-    /// Shown when the declaration could not be read.
-    pub broken: &'static str,
-    /// The only button when the declaration could not be read.
-    pub only_necessary: &'static str,
-    /// The reopen control.
-    pub reopen: &'static str,
-    /// Retention units (singular, plural): session, year, month, day, hour, minute.
-    pub units: [(&'static str, &'static str); 6],
+/// One language's texts, split into pieces.
+pub struct Texts([&'static str; PIECES]);
+
+/// Accessors for the single pieces: name, index.
+macro_rules! pieces {
+    ($($(#[$doc:meta])* $name:ident = $index:literal;)*) => {
+        impl Texts {
+            $($(#[$doc])* pub fn $name(&self) -> &'static str {
+                self.0[$index]
+            })*
+        }
+    };
 }
 
-/// Bokmål.
-pub const NB: Texts = Texts {
-    code: "nb",
-    title: "Informasjonskapsler",
-    intro: " bruker informasjonskapsler. Noen er nødvendige for at nettstedet skal virke.",
-    intro_optional: " Andre bruker vi bare hvis du samtykker: til ",
-    intro_end: ". Du kan endre valget ditt når som helst.",
-    and: " og ",
-    privacy: "Les mer i personvernerklæringen",
-    accept: "Godta alle",
-    reject: "Avvis alle",
-    settings: "Innstillinger",
-    save: "Lagre valg",
-    settings_title: "Innstillinger for informasjonskapsler",
-    settings_intro: "Velg hva vi kan bruke informasjonskapsler til. Nødvendige informasjonskapsler kan ikke slås av.",
-    labels: ["Nødvendige", "Preferanser", "Statistikk", "Markedsføring"],
-    lower: ["nødvendige", "preferanser", "statistikk", "markedsføring"],
-    uses: ["", "å huske valgene dine", "statistikk", "markedsføring"],
-    purposes: [
-        "Trengs for at nettstedet skal virke, for eksempel innlogging, skjema og sikkerhet. Krever ikke samtykke.",
-        "Husker valg du gjør, som språk og visning.",
-        "Teller besøk og viser hvordan nettstedet brukes, slik at vi kan forbedre det.",
-        "Brukes av andre selskaper, som Facebook, til å vise innhold og annonser og følge deg på tvers av nettsteder.",
-    ],
-    always_on: " (alltid på)",
-    details: "Tjenester og informasjonskapsler",
-    services: "Tjenester",
-    columns: ["Navn", "Leverandør", "Formål", "Lagringstid"],
-    blocked_a: "Innholdet fra ",
-    blocked_b: " er blokkert fordi det bruker informasjonskapsler til ",
-    blocked_c: ". Du har ikke samtykket til det.",
-    allow: "Tillat ",
-    gpc: "Nettleseren din sender Global Privacy Control. Derfor er markedsføring avslått til du selv slår det på.",
-    broken: "Innstillingene for informasjonskapsler kunne ikke lastes. Vi bruker bare nødvendige informasjonskapsler.",
-    only_necessary: "Bare nødvendige",
-    reopen: "Informasjonskapsler",
-    units: [
-        ("Økt", "Økt"),
-        ("år", "år"),
-        ("måned", "måneder"),
-        ("dag", "dager"),
-        ("time", "timer"),
-        ("minutt", "minutter"),
-    ],
-};
+pieces! {
+    /// Language code for the `lang` attribute.
+    code = 0;
+    /// First layer heading.
+    title = 1;
+    /// After the site name: what it does.
+    intro = 2;
+    /// Before the list of optional purposes.
+    intro_optional = 3;
+    /// After the list.
+    intro_end = 4;
+    /// " og " / " and ".
+    and = 5;
+    /// Link to the privacy statement.
+    privacy = 6;
+    /// Accept all.
+    accept = 7;
+    /// Reject all.
+    reject = 8;
+    /// Open settings.
+    settings = 9;
+    /// Save the settings.
+    save = 10;
+    /// Settings layer heading.
+    settings_title = 11;
+    /// Settings layer description.
+    settings_intro = 12;
+    /// Marks the locked necessary switch.
+    always_on = 13;
+    /// Summary of the services-and-cookies list.
+    details = 14;
+    /// Placeholder, before the service name.
+    blocked_a = 15;
+    /// Placeholder, between service and category.
+    blocked_b = 16;
+    /// Placeholder, after the category.
+    blocked_c = 17;
+    /// Placeholder button, before the category.
+    allow = 18;
+    /// Global Privacy Control notice.
+    gpc = 19;
+    /// Shown when the declaration could not be read.
+    broken = 20;
+    /// The only button when the declaration could not be read.
+    only_necessary = 21;
+    /// The reopen control.
+    reopen = 22;
+}
 
-/// Nynorsk.
-pub const NN: Texts = Texts {
-    code: "nn",
-    title: "Informasjonskapslar",
-    intro: " brukar informasjonskapslar. Nokre er naudsynte for at nettstaden skal verke.",
-    intro_optional: " Andre brukar vi berre om du samtykkjer: til ",
-    intro_end: ". Du kan endre valet ditt når som helst.",
-    and: " og ",
-    privacy: "Les meir i personvernerklæringa",
-    accept: "Godta alle",
-    reject: "Avvis alle",
-    settings: "Innstillingar",
-    save: "Lagre val",
-    settings_title: "Innstillingar for informasjonskapslar",
-    settings_intro: "Vel kva vi kan bruke informasjonskapslar til. Naudsynte informasjonskapslar kan ikkje slåast av.",
-    labels: ["Naudsynte", "Preferansar", "Statistikk", "Marknadsføring"],
-    lower: ["naudsynte", "preferansar", "statistikk", "marknadsføring"],
-    uses: ["", "å hugse vala dine", "statistikk", "marknadsføring"],
-    purposes: [
-        "Trengst for at nettstaden skal verke, til dømes innlogging, skjema og tryggleik. Krev ikkje samtykke.",
-        "Hugsar val du gjer, som språk og vising.",
-        "Tel besøk og viser korleis nettstaden blir brukt, slik at vi kan gjere han betre.",
-        "Blir brukte av andre selskap, som Facebook, til å vise innhald og annonsar og følgje deg på tvers av nettstader.",
-    ],
-    always_on: " (alltid på)",
-    details: "Tenester og informasjonskapslar",
-    services: "Tenester",
-    columns: ["Namn", "Leverandør", "Føremål", "Lagringstid"],
-    blocked_a: "Innhaldet frå ",
-    blocked_b: " er blokkert fordi det brukar informasjonskapslar til ",
-    blocked_c: ". Du har ikkje samtykt til det.",
-    allow: "Tillat ",
-    gpc: "Nettlesaren din sender Global Privacy Control. Difor er marknadsføring slått av til du sjølv slår det på.",
-    broken: "Innstillingane for informasjonskapslar kunne ikkje lastast. Vi brukar berre naudsynte informasjonskapslar.",
-    only_necessary: "Berre naudsynte",
-    reopen: "Informasjonskapslar",
-    units: [
-        ("Økt", "Økt"),
-        ("år", "år"),
-        ("månad", "månader"),
-        ("dag", "dagar"),
-        ("time", "timar"),
-        ("minutt", "minutt"),
-    ],
-};
+/// The first piece of each group of four, by category index.
+const LABELS: usize = 23;
+const LOWER: usize = 27;
+const USES: usize = 31;
+const PURPOSES: usize = 35;
+const COLUMNS: usize = 39;
+/// Retention units, (singular, plural) pairs: session, year, month, day, hour, minute.
+const UNIT_NAMES: usize = 43;
+/// How many pieces a language has.
+const PIECES: usize = 55;
 
-/// English.
-pub const EN: Texts = Texts {
-    code: "en",
-    title: "Cookies",
-    intro: " uses cookies. Some are necessary for the site to work.",
-    intro_optional: " Others we use only if you consent: for ",
-    intro_end: ". You can change your choice at any time.",
-    and: " and ",
-    privacy: "Read more in the privacy statement",
-    accept: "Accept all",
-    reject: "Reject all",
-    settings: "Settings",
-    save: "Save choices",
-    settings_title: "Cookie settings",
-    settings_intro: "Choose what we may use cookies for. Necessary cookies cannot be switched off.",
-    labels: ["Necessary", "Preferences", "Statistics", "Marketing"],
-    lower: ["necessary", "preferences", "statistics", "marketing"],
-    uses: ["", "remembering your choices", "statistics", "marketing"],
-    purposes: [
-        "Needed for the site to work, such as login, forms and security. No consent needed.",
-        "Remember choices you make, such as language and display.",
-        "Count visits and show how the site is used, so that we can improve it.",
-        "Used by other companies, such as Facebook, to show content and ads and to follow you across sites.",
-    ],
-    always_on: " (always on)",
-    details: "Services and cookies",
-    services: "Services",
-    columns: ["Name", "Provider", "Purpose", "Retention"],
-    blocked_a: "Content from ",
-    blocked_b: " is blocked because it uses cookies for ",
-    blocked_c: ". You have not consented to that.",
-    allow: "Allow ",
-    gpc: "Your browser sends Global Privacy Control, so marketing is off until you switch it on yourself.",
-    broken: "The cookie settings could not be loaded. We use only necessary cookies.",
-    only_necessary: "Only necessary",
-    reopen: "Cookies",
-    units: [
-        ("Session", "Session"),
-        ("year", "years"),
-        ("month", "months"),
-        ("day", "days"),
-        ("hour", "hours"),
-        ("minute", "minutes"),
-    ],
-};
+impl Texts {
+    /// No texts (before the banner starts).
+    pub const EMPTY: Texts = Texts([""; PIECES]);
 
-/// The texts for a `<html lang>` value: `nn…` Nynorsk, `en…` English, Bokmål otherwise (the
-/// catalogue's rule).
-pub fn for_lang(lang: &str) -> &'static Texts {
-    match Lang::from_html_lang(lang) {
-        Lang::Nn => &NN,
-        Lang::En => &EN,
-        Lang::Nb => &NB,
+    /// Splits one language's source (see the module documentation).
+    pub fn split(source: &'static str) -> Texts {
+        let mut t = Texts::EMPTY;
+        for (slot, piece) in t.0.iter_mut().zip(crate::bytes::split(source, b'|')) {
+            *slot = piece;
+        }
+        t
+    }
+
+    fn get(&self, index: usize) -> &'static str {
+        self.0.get(index).copied().unwrap_or_default()
+    }
+
+    /// A category's label (by category index).
+    pub fn label(&self, category: usize) -> &'static str {
+        self.get(LABELS + category)
+    }
+
+    /// A category in lower case, mid-sentence.
+    pub fn lower(&self, category: usize) -> &'static str {
+        self.get(LOWER + category)
+    }
+
+    /// What an optional category is for, mid-sentence.
+    pub fn uses(&self, category: usize) -> &'static str {
+        self.get(USES + category)
+    }
+
+    /// A category's purpose.
+    pub fn purpose(&self, category: usize) -> &'static str {
+        self.get(PURPOSES + category)
+    }
+
+    /// Cookie table column heads: name, provider, purpose, retention.
+    pub fn columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        (COLUMNS..COLUMNS + 4).map(|i| self.get(i))
+    }
+
+    /// A retention unit (kind as in [`retention`]), singular or plural.
+    fn unit(&self, kind: usize, plural: bool) -> &'static str {
+        self.get(UNIT_NAMES + 2 * kind + usize::from(plural))
     }
 }
 
-/// Retention units as declarations write them (English, Bokmål, Nynorsk), by kind: 0 session,
-/// 1 year, 2 month, 3 day, 4 hour, 5 minute.
-const UNITS: [(&str, usize); 15] = [
-    ("session", 0),
-    ("Session", 0),
-    ("økt", 0),
-    ("Økt", 0),
-    ("year", 1),
-    ("år", 1),
-    ("month", 2),
-    ("måne", 2),
-    ("månad", 2),
-    ("day", 3),
-    ("dag", 3),
-    ("hour", 4),
-    ("time", 4),
-    ("tim", 4),
-    ("minut", 5),
-];
+/// Bokmål.
+pub const NB: &str = concat!(
+    "nb|", // code
+    "Informasjonskapsler|", // title
+    " bruker informasjonskapsler. Noen er nødvendige for at nettstedet skal virke.|", // intro
+    " Andre bruker vi bare hvis du samtykker: til |", // intro_optional
+    ". Du kan endre valget ditt når som helst.|", // intro_end
+    " og |", // and
+    "Les mer i personvernerklæringen|", // privacy
+    "Godta alle|", // accept
+    "Avvis alle|", // reject
+    "Innstillinger|", // settings
+    "Lagre valg|", // save
+    "Innstillinger for informasjonskapsler|", // settings_title
+    "Velg hva vi kan bruke informasjonskapsler til. Nødvendige informasjonskapsler kan ikke slås av.|", // settings_intro
+    " (alltid på)|", // always_on
+    "Tjenester og informasjonskapsler|", // details
+    "Innholdet fra |", // blocked_a
+    " er blokkert fordi det bruker informasjonskapsler til |", // blocked_b
+    ". Du har ikke samtykket til det.|", // blocked_c
+    "Tillat |", // allow
+    "Nettleseren din sender Global Privacy Control. Derfor er markedsføring avslått til du selv slår det på.|", // gpc
+    "Innstillingene for informasjonskapsler kunne ikke lastes. Vi bruker bare nødvendige informasjonskapsler.|", // broken
+    "Bare nødvendige|", // only_necessary
+    "Informasjonskapsler|", // reopen
+    "Nødvendige|", // labels[0]
+    "Preferanser|", // labels[1]
+    "Statistikk|", // labels[2]
+    "Markedsføring|", // labels[3]
+    "nødvendige|", // lower[0]
+    "preferanser|", // lower[1]
+    "statistikk|", // lower[2]
+    "markedsføring|", // lower[3]
+    "|", // uses[0]
+    "å huske valgene dine|", // uses[1]
+    "statistikk|", // uses[2]
+    "markedsføring|", // uses[3]
+    "Trengs for at nettstedet skal virke, for eksempel innlogging, skjema og sikkerhet. Krever ikke samtykke.|", // purposes[0]
+    "Husker valg du gjør, som språk og visning.|", // purposes[1]
+    "Teller besøk og viser hvordan nettstedet brukes, slik at vi kan forbedre det.|", // purposes[2]
+    "Brukes av andre selskaper, som Facebook, til å vise innhold og annonser og følge deg på tvers av nettsteder.|", // purposes[3]
+    "Navn|", // columns[0]
+    "Leverandør|", // columns[1]
+    "Formål|", // columns[2]
+    "Lagringstid|", // columns[3]
+    "Økt|", // units[0].0
+    "Økt|", // units[0].1
+    "år|", // units[1].0
+    "år|", // units[1].1
+    "måned|", // units[2].0
+    "måneder|", // units[2].1
+    "dag|", // units[3].0
+    "dager|", // units[3].1
+    "time|", // units[4].0
+    "timer|", // units[4].1
+    "minutt|", // units[5].0
+    "minutter", // units[5].1
+);
+
+/// Nynorsk.
+pub const NN: &str = concat!(
+    "nn|", // code
+    "Informasjonskapslar|", // title
+    " brukar informasjonskapslar. Nokre er naudsynte for at nettstaden skal verke.|", // intro
+    " Andre brukar vi berre om du samtykkjer: til |", // intro_optional
+    ". Du kan endre valet ditt når som helst.|", // intro_end
+    " og |", // and
+    "Les meir i personvernerklæringa|", // privacy
+    "Godta alle|", // accept
+    "Avvis alle|", // reject
+    "Innstillingar|", // settings
+    "Lagre val|", // save
+    "Innstillingar for informasjonskapslar|", // settings_title
+    "Vel kva vi kan bruke informasjonskapslar til. Naudsynte informasjonskapslar kan ikkje slåast av.|", // settings_intro
+    " (alltid på)|", // always_on
+    "Tenester og informasjonskapslar|", // details
+    "Innhaldet frå |", // blocked_a
+    " er blokkert fordi det brukar informasjonskapslar til |", // blocked_b
+    ". Du har ikkje samtykt til det.|", // blocked_c
+    "Tillat |", // allow
+    "Nettlesaren din sender Global Privacy Control. Difor er marknadsføring slått av til du sjølv slår det på.|", // gpc
+    "Innstillingane for informasjonskapslar kunne ikkje lastast. Vi brukar berre naudsynte informasjonskapslar.|", // broken
+    "Berre naudsynte|", // only_necessary
+    "Informasjonskapslar|", // reopen
+    "Naudsynte|", // labels[0]
+    "Preferansar|", // labels[1]
+    "Statistikk|", // labels[2]
+    "Marknadsføring|", // labels[3]
+    "naudsynte|", // lower[0]
+    "preferansar|", // lower[1]
+    "statistikk|", // lower[2]
+    "marknadsføring|", // lower[3]
+    "|", // uses[0]
+    "å hugse vala dine|", // uses[1]
+    "statistikk|", // uses[2]
+    "marknadsføring|", // uses[3]
+    "Trengst for at nettstaden skal verke, til dømes innlogging, skjema og tryggleik. Krev ikkje samtykke.|", // purposes[0]
+    "Hugsar val du gjer, som språk og vising.|", // purposes[1]
+    "Tel besøk og viser korleis nettstaden blir brukt, slik at vi kan gjere han betre.|", // purposes[2]
+    "Blir brukte av andre selskap, som Facebook, til å vise innhald og annonsar og følgje deg på tvers av nettstader.|", // purposes[3]
+    "Namn|", // columns[0]
+    "Leverandør|", // columns[1]
+    "Føremål|", // columns[2]
+    "Lagringstid|", // columns[3]
+    "Økt|", // units[0].0
+    "Økt|", // units[0].1
+    "år|", // units[1].0
+    "år|", // units[1].1
+    "månad|", // units[2].0
+    "månader|", // units[2].1
+    "dag|", // units[3].0
+    "dagar|", // units[3].1
+    "time|", // units[4].0
+    "timar|", // units[4].1
+    "minutt|", // units[5].0
+    "minutt", // units[5].1
+);
+
+/// English.
+pub const EN: &str = concat!(
+    "en|", // code
+    "Cookies|", // title
+    " uses cookies. Some are necessary for the site to work.|", // intro
+    " Others we use only if you consent: for |", // intro_optional
+    ". You can change your choice at any time.|", // intro_end
+    " and |", // and
+    "Read more in the privacy statement|", // privacy
+    "Accept all|", // accept
+    "Reject all|", // reject
+    "Settings|", // settings
+    "Save choices|", // save
+    "Cookie settings|", // settings_title
+    "Choose what we may use cookies for. Necessary cookies cannot be switched off.|", // settings_intro
+    " (always on)|", // always_on
+    "Services and cookies|", // details
+    "Content from |", // blocked_a
+    " is blocked because it uses cookies for |", // blocked_b
+    ". You have not consented to that.|", // blocked_c
+    "Allow |", // allow
+    "Your browser sends Global Privacy Control, so marketing is off until you switch it on yourself.|", // gpc
+    "The cookie settings could not be loaded. We use only necessary cookies.|", // broken
+    "Only necessary|", // only_necessary
+    "Cookies|", // reopen
+    "Necessary|", // labels[0]
+    "Preferences|", // labels[1]
+    "Statistics|", // labels[2]
+    "Marketing|", // labels[3]
+    "necessary|", // lower[0]
+    "preferences|", // lower[1]
+    "statistics|", // lower[2]
+    "marketing|", // lower[3]
+    "|", // uses[0]
+    "remembering your choices|", // uses[1]
+    "statistics|", // uses[2]
+    "marketing|", // uses[3]
+    "Needed for the site to work, such as login, forms and security. No consent needed.|", // purposes[0]
+    "Remember choices you make, such as language and display.|", // purposes[1]
+    "Count visits and show how the site is used, so that we can improve it.|", // purposes[2]
+    "Used by other companies, such as Facebook, to show content and ads and to follow you across sites.|", // purposes[3]
+    "Name|", // columns[0]
+    "Provider|", // columns[1]
+    "Purpose|", // columns[2]
+    "Retention|", // columns[3]
+    "Session|", // units[0].0
+    "Session|", // units[0].1
+    "year|", // units[1].0
+    "years|", // units[1].1
+    "month|", // units[2].0
+    "months|", // units[2].1
+    "day|", // units[3].0
+    "days|", // units[3].1
+    "hour|", // units[4].0
+    "hours|", // units[4].1
+    "minute|", // units[5].0
+    "minutes", // units[5].1
+);
+
+/// The texts for a `<html lang>` value: `nn…` Nynorsk, `en…` English, Bokmål otherwise (the
+/// catalogue's rule).
+pub fn for_lang(lang: &str) -> Texts {
+    Texts::split(match Lang::from_html_lang(lang) {
+        Lang::Nn => NN,
+        Lang::En => EN,
+        Lang::Nb => NB,
+    })
+}
+
+/// Retention units as declarations write them (English, Bokmål, Nynorsk), each after its kind:
+/// 0 session, 1 year, 2 month, 3 day, 4 hour, 5 minute.
+const DECLARED_UNITS: &str =
+    "0session|0Session|0økt|0Økt|1year|1år|2month|2måne|2månad|3day|3dag|4hour|4time|4tim|5minut";
 
 /// A declared retention (`session`, `2 years`, `13 måneder` …) in the page's language; text the
 /// banner does not recognise is shown as written.
@@ -240,10 +326,13 @@ pub fn retention(t: &Texts, declared: &str) -> alloc::string::String {
     use alloc::string::String;
     let d = crate::bytes::trim(declared);
     let (num, unit) = crate::bytes::split_once(d, b' ').unwrap_or(("", d));
-    let Some(&(_, kind)) = UNITS.iter().find(|(u, _)| unit.starts_with(u)) else {
+    let Some(kind) = crate::bytes::split(DECLARED_UNITS, b'|').find_map(|known| {
+        let kind = usize::from(known.bytes().next()?.wrapping_sub(b'0'));
+        unit.starts_with(known.get(1..)?).then_some(kind)
+    }) else {
         return String::from(d);
     };
-    let (one, many) = t.units[kind];
+    let (one, many) = (t.unit(kind, false), t.unit(kind, true));
     if kind == 0 || crate::record::parse_decimal(num).is_none() {
         return String::from(if kind == 0 && num.is_empty() { one } else { d });
     }
@@ -260,25 +349,41 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn language_follows_html_lang() {
-        assert_eq!(for_lang("nn").code, "nn");
-        assert_eq!(for_lang("nn-NO").code, "nn");
-        assert_eq!(for_lang("en-GB").code, "en");
-        assert_eq!(for_lang("no").code, "nb");
-        assert_eq!(for_lang("nb").code, "nb");
-        assert_eq!(for_lang("de").code, "nb");
-        assert_eq!(for_lang("").code, "nb");
-        assert_eq!(for_lang("nno").code, "nb");
-        assert_eq!(for_lang("NN_no").code, "nn");
+        assert_eq!(for_lang("nn").code(), "nn");
+        assert_eq!(for_lang("nn-NO").code(), "nn");
+        assert_eq!(for_lang("en-GB").code(), "en");
+        assert_eq!(for_lang("no").code(), "nb");
+        assert_eq!(for_lang("nb").code(), "nb");
+        assert_eq!(for_lang("de").code(), "nb");
+        assert_eq!(for_lang("").code(), "nb");
+        assert_eq!(for_lang("nno").code(), "nb");
+        assert_eq!(for_lang("NN_no").code(), "nn");
+    }
+
+    #[wasm_bindgen_test]
+    fn every_language_has_every_piece() {
+        for source in [NB, NN, EN] {
+            let pieces: alloc::vec::Vec<&str> = crate::bytes::split(source, b'|').collect();
+            let t = Texts::split(source);
+            assert_eq!(pieces.len(), PIECES, "{}", t.code());
+            // Only "what necessary cookies are for, mid-sentence" is empty: it is never listed.
+            let empty: alloc::vec::Vec<usize> =
+                (0..PIECES).filter(|&i| pieces[i].is_empty()).collect();
+            assert_eq!(empty, [USES], "{}", t.code());
+        }
+        assert_eq!(Texts::split(NN).label(3), "Marknadsføring");
+        assert_eq!(Texts::split(EN).columns().last(), Some("Retention"));
+        assert_eq!(Texts::split(NB).unit(5, true), "minutter");
     }
 
     #[wasm_bindgen_test]
     fn retention_is_translated() {
-        assert_eq!(retention(&NN, "2 years"), "2 år");
-        assert_eq!(retention(&NN, "13 months"), "13 månader");
-        assert_eq!(retention(&NB, "1 month"), "1 måned");
-        assert_eq!(retention(&EN, "400 dagar"), "400 days");
-        assert_eq!(retention(&NB, "session"), "Økt");
-        assert_eq!(retention(&EN, "økt"), "Session");
-        assert_eq!(retention(&EN, "until logout"), "until logout");
+        assert_eq!(retention(&Texts::split(NN), "2 years"), "2 år");
+        assert_eq!(retention(&Texts::split(NN), "13 months"), "13 månader");
+        assert_eq!(retention(&Texts::split(NB), "1 month"), "1 måned");
+        assert_eq!(retention(&Texts::split(EN), "400 dagar"), "400 days");
+        assert_eq!(retention(&Texts::split(NB), "session"), "Økt");
+        assert_eq!(retention(&Texts::split(EN), "økt"), "Session");
+        assert_eq!(retention(&Texts::split(EN), "until logout"), "until logout");
     }
 }

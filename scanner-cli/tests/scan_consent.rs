@@ -41,7 +41,12 @@ fn buttons_found_by_their_text_and_phases_kept_apart() {
     let site = site();
     let url = format!("http://127.0.0.1:{}/", site.port);
     let (out, report) = scan(&url, &["--fail-on", "never"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let phases = report["phases"].as_array().unwrap();
     assert_eq!(phases[1]["phase"], "accept");
     assert_eq!(phases[1]["banner"], "text");
@@ -52,7 +57,11 @@ fn buttons_found_by_their_text_and_phases_kept_apart() {
     assert_eq!(val[0]["phases"], serde_json::json!(["accept", "reject"]));
     assert_eq!(val[0]["before_consent"], false);
     let gid = cookies(&report, "_gid");
-    assert_eq!(gid[0]["phases"], serde_json::json!(["accept"]), "a fresh profile per phase");
+    assert_eq!(
+        gid[0]["phases"],
+        serde_json::json!(["accept"]),
+        "a fresh profile per phase"
+    );
     assert!(findings(&report, "set-after-reject").is_empty());
     assert!(findings(&report, "set-before-consent").is_empty());
 }
@@ -70,11 +79,26 @@ fn policy_names_are_the_declaration_when_no_json_is_kept() {
     );
     let (out, report) = scan(
         &url,
-        &["--consent", "accept", "--policy", statement.to_str().unwrap(), "--fail-on", "never"],
+        &[
+            "--consent",
+            "accept",
+            "--policy",
+            statement.to_str().unwrap(),
+            "--fail-on",
+            "never",
+        ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(cookies(&report, "_gid")[0]["declared"], true);
     assert_eq!(findings(&report, "undeclared"), vec!["val"]);
     assert_eq!(findings(&report, "misspelled-declaration"), vec!["_utmz"]);
-    assert!(report["declared_sources"][0].as_str().unwrap().ends_with("personvern.txt"));
+    assert!(report["declared_sources"][0]
+        .as_str()
+        .unwrap()
+        .ends_with("personvern.txt"));
 }

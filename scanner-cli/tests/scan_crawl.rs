@@ -190,10 +190,21 @@ fn finds_cookies_set_every_way_and_reports_broken_pages() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|k| (k["kind"].as_str().unwrap().to_string(), k["key"].as_str().unwrap().to_string()))
+        .map(|k| {
+            (
+                k["kind"].as_str().unwrap().to_string(),
+                k["key"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert!(storage.contains(&("local".into(), "visits".into())), "{storage:?}");
-    assert!(storage.contains(&("session".into(), "tab".into())), "{storage:?}");
+    assert!(
+        storage.contains(&("local".into(), "visits".into())),
+        "{storage:?}"
+    );
+    assert!(
+        storage.contains(&("session".into(), "tab".into())),
+        "{storage:?}"
+    );
 }
 
 #[test]

@@ -29,9 +29,15 @@ impl NamePattern {
     /// Parses a name as written. Wildcards: `*`, `<…>`, `[…]`, `{…}`, and a trailing run of three
     /// or more `x`/`X`/`#` after a separator (`AMCV_xxxxx`). Everything else is literal.
     pub fn parse(text: &str) -> NamePattern {
-        let trimmed = text.trim();
+        NamePattern::parse_trimmed(text.trim())
+    }
+
+    /// [`NamePattern::parse`] for text already trimmed, such as [`NamePattern::as_str`] gives
+    /// back (a resolved declaration writes names that way): no whitespace is removed. It spares
+    /// the banner the Unicode whitespace tables.
+    pub fn parse_trimmed(trimmed: &str) -> NamePattern {
         let b = trimmed.as_bytes();
-        let mut shape = String::with_capacity(trimmed.len());
+        let mut shape = String::new();
         // Start of the literal run not yet copied into `shape`.
         let mut literal = 0;
         let mut i = 0;
@@ -40,9 +46,7 @@ impl NamePattern {
             // inside is a placeholder (`[` alone is literal).
             let covers = match c {
                 b'*' => Some(0),
-                b'<' => closing(b, i + 1, b'>'),
-                b'[' => closing(b, i + 1, b']'),
-                b'{' => closing(b, i + 1, b'}'),
+                b'<' | b'[' | b'{' => closing(b, i + 1, c),
                 _ => None,
             };
             i += 1;
@@ -56,22 +60,19 @@ impl NamePattern {
                 literal = i;
             }
         }
-        shape.push_str(trimmed.get(literal..).unwrap_or_default());
         // `AMCV_xxxxx`, `_hjSession_###`: a placeholder run at the end after a separator.
-        let s = shape.as_bytes();
-        let run = s
+        let tail = b.get(literal..).unwrap_or_default();
+        let run = tail
             .iter()
             .rev()
             .take_while(|c| matches!(c, b'x' | b'X' | b'#'))
             .count();
-        let head = s.len() - run;
-        let separated = head
-            .checked_sub(1)
-            .and_then(|k| s.get(k))
-            .is_some_and(|c| matches!(c, b'_' | b'.' | b'-'));
-        if run >= 3 && separated {
-            shape.truncate(head);
+        let separator = tail.len().checked_sub(run + 1).and_then(|k| tail.get(k));
+        if run >= 3 && matches!(separator, Some(b'_' | b'.' | b'-')) {
+            shape.push_str(trimmed.get(literal..b.len() - run).unwrap_or_default());
             shape.push('*');
+        } else {
+            shape.push_str(trimmed.get(literal..).unwrap_or_default());
         }
         NamePattern {
             text: String::from(trimmed),
@@ -154,9 +155,11 @@ impl fmt::Display for NamePattern {
     }
 }
 
-/// After an opening bracket at `from - 1`: how many bytes up to and including the first `close`,
-/// when something stands between them.
-fn closing(b: &[u8], from: usize, close: u8) -> Option<usize> {
+/// After an opening bracket `open` at `from - 1`: how many bytes up to and including the first
+/// closing one, when something stands between them.
+fn closing(b: &[u8], from: usize, open: u8) -> Option<usize> {
+    // `>` is two after `<` in ASCII, as `]` after `[` and `}` after `{`.
+    let close = open + 2;
     let k = b.get(from..)?.iter().position(|&c| c == close)?;
     (k > 0).then_some(k + 1)
 }
@@ -276,7 +279,8 @@ mod tests {
         assert_eq!(NamePattern::parse("blå").specificity(), 10_003);
         assert!(NamePattern::parse("Lang_*").matches_ignore_case("lang_NB"));
         assert!(!NamePattern::parse("Lang_*").matches("lang_NB"));
-        assert_eq!(NamePattern::parse(" _ga_<id> ").as_str(), "_ga_<id>");
+        assert_eq!(NamePattern::parse(" _ga_<id>\u{a0}").as_str(), "_ga_<id>");
+        assert_eq!(NamePattern::parse_trimmed(" _ga").as_str(), " _ga");
         assert_eq!(NamePattern::parse("_ga_<id>").prefix(), "_ga_");
         assert_eq!(NamePattern::parse("*_ga").prefix(), "");
         assert_eq!(NamePattern::parse("_ga_<id>").to_string(), "_ga_<id>");
@@ -293,7 +297,9 @@ mod tests {
 
     #[test]
     fn greedy_matching_agrees_with_backtracking() {
-        let shapes = ["a*", "*a", "a*a", "*a*", "a*b*a", "ab*ab*b", "*", "a", "*b*b*"];
+        let shapes = [
+            "a*", "*a", "a*a", "*a*", "a*b*a", "ab*ab*b", "*", "a", "*b*b*",
+        ];
         let alphabet = ['a', 'b', 'ø'];
         let mut names = vec![String::new()];
         for len in 1..=5u32 {
