@@ -76,6 +76,8 @@ pub fn start(declaration: JsValue, push: JsValue) {
     if choice.mask & MARKETING != 0 && cfg.is_some_and(|c| c.meta_pixel) {
         signals::meta_pixel(true);
     }
+    #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+    crate::heap::mark();
 }
 
 /// Handles a click anywhere: elements with `data-kapsel-action` (the banner's buttons, the reopen

@@ -1,108 +1,123 @@
-//! A size-class allocator for the banner: blocks are powers of two from 8 bytes up, freed blocks go
-//! on a free list per size and are reused; new blocks are bumped from pages grown with
-//! `memory.grow`. A few hundred bytes of wasm instead of dlmalloc's seven kilobytes. Single-threaded
-//! (wasm32 without atomics), alignment up to 16.
+//! The banner's allocator: a bump arena. Blocks are bumped from pages grown with `memory.grow`;
+//! freeing the newest block takes it back (strings and vectors mostly grow and die last-in,
+//! first-out), and growing the newest block happens in place. Everything allocated after
+//! [`mark`] (called once start-up is done) is counted; when the count drops to zero — at the end
+//! of every click or API call, since nothing of a call outlives it — the arena returns to the
+//! mark, so memory stays bounded however often the visitor opens, closes and chooses. Should a
+//! block from a call live on (nothing in the banner keeps one), the arena merely stops resetting.
+//! A few hundred bytes of wasm less than a size-class allocator, and far less than dlmalloc.
+//! Single-threaded (wasm32 without atomics), alignment up to 16.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
 
-const CLASSES: usize = 24;
 const MAX_ALIGN: usize = 16;
+const PAGE: usize = 65536;
 
-struct Lists {
-    free: [usize; CLASSES],
+struct Arena {
+    /// Next free byte (0 before the first page).
     next: usize,
+    /// End of the grown memory.
     end: usize,
+    /// Where the arena returns to when nothing after it is alive (0 until [`mark`]).
+    mark: usize,
+    /// Live blocks at or above `mark`.
+    live: usize,
 }
 
-struct Shared(UnsafeCell<Lists>);
+struct Shared(UnsafeCell<Arena>);
 // SAFETY: wasm32-unknown-unknown without atomics runs one thread.
 unsafe impl Sync for Shared {}
 
-static LISTS: Shared = Shared(UnsafeCell::new(Lists {
-    free: [0; CLASSES],
+static ARENA: Shared = Shared(UnsafeCell::new(Arena {
     next: 0,
     end: 0,
+    mark: usize::MAX,
+    live: 0,
 }));
+
+fn arena() -> &'static mut Arena {
+    // SAFETY: single thread, and no caller holds the reference across another allocation.
+    unsafe { &mut *ARENA.0.get() }
+}
+
+/// Marks the end of start-up: what is allocated up to here may live for good; what comes after
+/// is reclaimed whenever all of it is freed.
+pub fn mark() {
+    let a = arena();
+    a.mark = a.next;
+    a.live = 0;
+}
+
+/// Whether the newest block may shrink or grow in place: never one that starts below the mark
+/// once it is set (the arena returns to the mark, so nothing there may reach above it).
+fn movable(a: &Arena, p: usize) -> bool {
+    p >= a.mark || a.mark == usize::MAX
+}
 
 /// The banner's global allocator.
 pub struct Heap;
 
-/// The size class (index, block size) of a layout, or `None` when it is too big or over-aligned.
-fn class(layout: Layout) -> Option<(usize, usize)> {
-    if layout.align() > MAX_ALIGN {
-        return None;
-    }
-    let size = layout.size().max(8).checked_next_power_of_two()?;
-    let index = size.trailing_zeros() as usize - 3;
-    if index < CLASSES {
-        Some((index, size))
-    } else {
-        None
-    }
-}
-
 #[cfg(target_arch = "wasm32")]
-fn grow(bytes: usize) -> Option<usize> {
-    let pages = bytes.div_ceil(65536);
-    let old = core::arch::wasm32::memory_grow(0, pages);
-    if old == usize::MAX {
-        None
-    } else {
-        Some(old * 65536)
-    }
+fn grow(bytes: usize) -> usize {
+    core::arch::wasm32::memory_grow(0, bytes.div_ceil(PAGE))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn grow(_: usize) -> Option<usize> {
-    None
+fn grow(_: usize) -> usize {
+    usize::MAX
 }
 
 unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let Some((index, size)) = class(layout) else {
+        if layout.align() > MAX_ALIGN {
             return core::ptr::null_mut();
-        };
-        let lists = &mut *LISTS.0.get();
-        let Some(free) = lists.free.get_mut(index) else {
-            return core::ptr::null_mut();
-        };
-        let head = *free;
-        if head != 0 {
-            *free = *(head as *const usize);
-            return head as *mut u8;
         }
-        let align = size.min(MAX_ALIGN);
-        let mut start = (lists.next + align - 1) & !(align - 1);
-        if lists.next == 0 || start + size > lists.end {
-            let want = (size + MAX_ALIGN).max(65536);
-            let Some(base) = grow(want) else {
+        let a = arena();
+        let size = layout.size();
+        let mut start = (a.next + MAX_ALIGN - 1) & !(MAX_ALIGN - 1);
+        if a.next == 0 || start + size > a.end {
+            let want = size + MAX_ALIGN;
+            let old = grow(want);
+            if old == usize::MAX {
                 return core::ptr::null_mut();
-            };
-            if base != lists.end {
-                lists.next = base;
             }
-            lists.end = base + want.div_ceil(65536) * 65536;
-            start = (lists.next + align - 1) & !(align - 1);
+            let base = old * PAGE;
+            if base != a.end {
+                a.next = base;
+            }
+            a.end = base + want.div_ceil(PAGE) * PAGE;
+            start = (a.next + MAX_ALIGN - 1) & !(MAX_ALIGN - 1);
         }
-        lists.next = start + size;
+        a.next = start + size;
+        if start >= a.mark {
+            a.live += 1;
+        }
         start as *mut u8
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        let lists = &mut *LISTS.0.get();
-        if let Some(free) = class(layout).and_then(|(index, _)| lists.free.get_mut(index)) {
-            *(ptr as *mut usize) = *free;
-            *free = ptr as usize;
+        let a = arena();
+        let p = ptr as usize;
+        if p + layout.size() == a.next && movable(a, p) {
+            a.next = p;
+        }
+        if p >= a.mark {
+            a.live -= 1;
+            if a.live == 0 {
+                a.next = a.mark;
+            }
         }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-        if class(layout).map(|c| c.0) == class(new_layout).map(|c| c.0) {
+        let a = arena();
+        let p = ptr as usize;
+        if p + layout.size() == a.next && p + new_size <= a.end && movable(a, p) {
+            a.next = p + new_size;
             return ptr;
         }
-        let new = self.alloc(new_layout);
+        let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
         if !new.is_null() {
             core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
             self.dealloc(ptr, layout);

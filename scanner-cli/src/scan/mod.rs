@@ -306,13 +306,16 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     {
         let stop = Arc::clone(&stop);
         let mut presses = 0;
-        let _ = ctrlc::set_handler(move || {
+        let handler = ctrlc::set_handler(move || {
             presses += 1;
             if presses > 1 {
                 std::process::exit(130);
             }
             stop.request("interrupted (Ctrl-C)");
         });
+        if let Err(e) = handler {
+            eprintln!("kapsel: warning: Ctrl-C will not write a partial report: {e}");
+        }
     }
     if let Some(secs) = args.max_time {
         let stop = Arc::clone(&stop);
