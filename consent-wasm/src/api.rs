@@ -5,7 +5,7 @@ use crate::banner;
 use crate::bytes;
 use crate::config::Config;
 use crate::cookies;
-use crate::dom::{self, El, Ev};
+use crate::dom::{self, El, ElExt, Ev};
 use crate::gate;
 use crate::mask::{self, ALL, MARKETING, NECESSARY};
 use crate::record;
@@ -84,13 +84,13 @@ pub fn start(declaration: JsValue, push: JsValue) {
 /// control, placeholders' allow buttons, and any element of the page's own).
 #[wasm_bindgen]
 pub fn on_click(event: Ev) {
-    // A click's target is an element (or, for a synthetic event, something whose `closest`
-    // throws, which ends here too).
-    let Some(el) = event.target().and_then(|t| {
-        t.unchecked_into::<El>()
-            .closest("[data-kapsel-action]")
-            .ok()?
-    }) else {
+    // A click's target is an element (or, for a synthetic event, the document or window: no
+    // `closest`, nothing to do).
+    let Some(el) = event
+        .target()
+        .filter(|t| dom::get(t, "closest").is_function())
+        .and_then(|t| t.unchecked_into::<El>().up("[data-kapsel-action]"))
+    else {
         return;
     };
     // A page's own `<a data-kapsel-action>` must not navigate.

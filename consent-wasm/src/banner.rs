@@ -226,7 +226,7 @@ pub fn settings_layer() {
 /// Closes the banner, shows the reopen control and returns focus.
 pub fn close() {
     let Some(root) = dom::by_id(ROOT) else { return };
-    let had_focus = root.closest(":focus-within").ok().flatten().is_some();
+    let had_focus = root.up(":focus-within").is_some();
     root.remove();
     reopen_control();
     // Back where focus was; when that was the reopen control (replaced while the banner was

@@ -14,10 +14,10 @@
 //! with `Reflect.get` on `document.defaultView`.
 
 use alloc::string::String;
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, HtmlDocument, HtmlElement, Location};
+use web_sys::HtmlDocument;
 
 pub use web_sys::{Element as El, Event as Ev};
 
@@ -26,23 +26,128 @@ extern "C" {
     /// `document` (see the module documentation for why it is bound here).
     #[wasm_bindgen(thread_local_v2, js_name = document)]
     static DOC: HtmlDocument;
+
+    /// `location`.
+    #[wasm_bindgen(thread_local_v2, js_name = location)]
+    static LOC: Obj;
+
+    /// Any DOM object, for the methods the banner binds itself: without web-sys's exception
+    /// handling (a `Result` per call, unpacked in wasm and wrapped in JS), for calls that can only
+    /// throw on a broken page. Such an exception ends the call into the banner.
+    pub type Obj;
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attribute(this: &Obj, name: &str, value: &str);
+    #[wasm_bindgen(method, js_name = removeAttribute)]
+    fn remove_attribute(this: &Obj, name: &str);
+    #[wasm_bindgen(method, js_name = querySelectorAll)]
+    fn query_selector_all(this: &Obj, selector: &str) -> JsValue;
+    #[wasm_bindgen(method, js_name = insertAdjacentHTML)]
+    fn insert_adjacent_html(this: &Obj, position: &str, html: &str);
+    #[wasm_bindgen(method, js_name = replaceWith)]
+    fn replace_with(this: &Obj, node: &Obj);
+    #[wasm_bindgen(method, js_name = cloneNode)]
+    fn clone_node(this: &Obj, deep: bool) -> Obj;
+    #[wasm_bindgen(method, js_name = focus)]
+    fn focus_(this: &Obj);
+    #[wasm_bindgen(method, js_name = setProperty)]
+    fn set_property(this: &Obj, name: &str, value: &str);
+    #[wasm_bindgen(method, getter)]
+    fn style(this: &Obj) -> Obj;
+    #[wasm_bindgen(method, getter)]
+    fn hostname(this: &Obj) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn pathname(this: &Obj) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn protocol(this: &Obj) -> String;
+    #[wasm_bindgen(method, js_name = reload)]
+    fn reload_(this: &Obj);
+    #[wasm_bindgen(method, js_name = replaceSync)]
+    fn replace_sync(this: &Obj, css: &str);
+    #[wasm_bindgen(method, js_name = dispatchEvent)]
+    fn dispatch_event(this: &Obj, event: &Obj);
+    #[wasm_bindgen(method, js_name = closest)]
+    fn closest_(this: &Obj, selector: &str) -> Option<El>;
+    #[wasm_bindgen(method, getter)]
+    fn cookie(this: &Obj) -> String;
+    #[wasm_bindgen(method, setter)]
+    fn set_cookie(this: &Obj, value: &str);
+    #[wasm_bindgen(method, js_name = call)]
+    fn call2(this: &Obj, this_arg: &JsValue, a: &str, b: &str);
+    #[wasm_bindgen(method, js_name = call)]
+    fn call3(this: &Obj, this_arg: &JsValue, a: &str, b: &str, c: &JsValue);
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    fn reflect_get(obj: &JsValue, key: &str) -> JsValue;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(obj: &JsValue, key: &str, value: &JsValue);
+
+    /// `CSSStyleSheet`.
+    #[wasm_bindgen(js_name = CSSStyleSheet)]
+    type Sheet;
+    #[wasm_bindgen(constructor, js_class = "CSSStyleSheet")]
+    fn new() -> Sheet;
+
+    /// `CustomEvent`.
+    #[wasm_bindgen(js_name = CustomEvent)]
+    type Custom;
+    #[wasm_bindgen(constructor, js_class = "CustomEvent")]
+    fn new(kind: &str, init: &JsValue) -> Custom;
+}
+
+fn obj(v: &impl JsCast) -> &Obj {
+    v.unchecked_ref()
 }
 
 /// What the banner does with an element, over web-sys's `Element` (impossible errors dropped).
 pub trait ElExt {
     /// `setAttribute` (Kapsel's own, valid attribute names).
     fn set(&self, name: &str, value: &str);
+    /// `removeAttribute`.
+    fn unset(&self, name: &str);
     /// `focus()`.
     fn focus(&self);
+    /// `closest(selector)` (a valid selector).
+    fn up(&self, selector: &str) -> Option<El>;
+    /// `insertAdjacentHTML` (Kapsel's own markup).
+    fn insert_html(&self, position: &str, html: &str);
+    /// `style.setProperty` (CSSOM: allowed under a strict `style-src`).
+    fn set_style(&self, name: &str, value: &str);
+    /// `cloneNode(true)`.
+    fn deep_clone(&self) -> El;
+    /// `replaceWith(new)`.
+    fn replace_by(&self, new: &El);
 }
 
 impl ElExt for El {
     fn set(&self, name: &str, value: &str) {
-        let _ = self.set_attribute(name, value);
+        obj(self).set_attribute(name, value);
+    }
+
+    fn unset(&self, name: &str) {
+        obj(self).remove_attribute(name);
     }
 
     fn focus(&self) {
-        let _ = self.unchecked_ref::<HtmlElement>().focus();
+        obj(self).focus_();
+    }
+
+    fn up(&self, selector: &str) -> Option<El> {
+        obj(self).closest_(selector)
+    }
+
+    fn insert_html(&self, position: &str, html: &str) {
+        obj(self).insert_adjacent_html(position, html);
+    }
+
+    fn set_style(&self, name: &str, value: &str) {
+        obj(self).style().set_property(name, value);
+    }
+
+    fn deep_clone(&self) -> El {
+        obj(self).clone_node(true).unchecked_into()
+    }
+
+    fn replace_by(&self, new: &El) {
+        obj(self).replace_with(obj(new));
     }
 }
 
@@ -55,10 +160,10 @@ pub fn by_id(id: &str) -> Option<El> {
 /// (below `within` when given).
 pub fn query_all(within: Option<&El>, selector: &str) -> impl Iterator<Item = El> {
     let list = match within {
-        Some(e) => e.query_selector_all(selector),
-        None => DOC.with(|d| d.query_selector_all(selector)),
+        Some(e) => obj(e).query_selector_all(selector),
+        None => DOC.with(|d| obj(d).query_selector_all(selector)),
     };
-    items(&list.map_or(JsValue::UNDEFINED, JsValue::from)).map(JsCast::unchecked_into)
+    items(&list).map(JsCast::unchecked_into)
 }
 
 /// The items of an array or array-like (NodeList …), one by one; none for anything else.
@@ -91,10 +196,11 @@ pub fn is_array(value: &JsValue) -> bool {
     Array::is_array(value)
 }
 
-/// `obj[key]`, `undefined` when `obj` is not an object (or a getter throws).
+/// `obj[key]`, `undefined` when `obj` is not an object. Only plain data (the parsed declaration)
+/// and the browser's own objects are read: no getter that could throw.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() || obj.is_function() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        reflect_get(obj, key)
     } else {
         JsValue::UNDEFINED
     }
@@ -112,24 +218,25 @@ pub fn object() -> JsValue {
 
 /// `obj[key] = value` (`obj` one of the banner's own objects).
 pub fn set_key(obj: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+    reflect_set(obj, key, value);
 }
 
-/// Calls `f(a, b[, c])` when `f` is a function; exceptions are swallowed.
+/// Calls `f(a, b[, c])` when `f` is a function (the bootstrap's `dataLayer` push or the page's
+/// `fbq`).
 pub fn call(f: &JsValue, a: &str, b: &str, c: Option<&JsValue>) {
-    if let Some(f) = f.dyn_ref::<Function>() {
-        let (a, b) = (JsValue::from_str(a), JsValue::from_str(b));
-        let _ = match c {
-            Some(c) => f.call3(&JsValue::UNDEFINED, &a, &b, c),
-            None => f.call2(&JsValue::UNDEFINED, &a, &b),
-        };
+    if f.is_function() {
+        let f = obj(f);
+        match c {
+            Some(c) => f.call3(&JsValue::UNDEFINED, a, b, c),
+            None => f.call2(&JsValue::UNDEFINED, a, b),
+        }
     }
 }
 
 /// Inserts Kapsel's constant markup into `<body>` (`afterbegin` or `beforeend`).
 pub fn insert_in_body(position: &str, html: &str) {
     if let Some(body) = DOC.with(|d| d.body()) {
-        let _ = body.insert_adjacent_html(position, html);
+        body.insert_html(position, html);
     }
 }
 
@@ -147,42 +254,32 @@ pub fn active() -> Option<El> {
 
 /// `document.cookie` (read; empty where cookies are unavailable).
 pub fn cookie() -> String {
-    DOC.with(|d| d.cookie()).unwrap_or_default()
+    DOC.with(|d| obj(d).cookie())
 }
 
 /// `document.cookie = value` (write one cookie).
 pub fn set_cookie(value: &str) {
-    let _ = DOC.with(|d| d.set_cookie(value));
-}
-
-fn location() -> Option<Location> {
-    DOC.with(|d| d.location())
+    DOC.with(|d| obj(d).set_cookie(value));
 }
 
 /// `location.hostname`.
 pub fn hostname() -> String {
-    location()
-        .and_then(|l| l.hostname().ok())
-        .unwrap_or_default()
+    LOC.with(Obj::hostname)
 }
 
 /// `location.pathname`.
 pub fn pathname() -> String {
-    location()
-        .and_then(|l| l.pathname().ok())
-        .unwrap_or_default()
+    LOC.with(Obj::pathname)
 }
 
 /// Whether the page is served over HTTPS.
 pub fn secure() -> bool {
-    location().and_then(|l| l.protocol().ok()).as_deref() == Some("https:")
+    LOC.with(Obj::protocol) == "https:"
 }
 
 /// `location.reload()`.
 pub fn reload() {
-    if let Some(l) = location() {
-        let _ = l.reload();
-    }
+    LOC.with(Obj::reload_);
 }
 
 /// Seconds since the Unix epoch.
@@ -192,17 +289,15 @@ pub fn now() -> u64 {
 
 /// Adds `css` to the document as a constructable stylesheet (no `<style>`: CSP-safe).
 pub fn adopt_css(css: &str) {
-    if let Ok(sheet) = CssStyleSheet::new() {
-        let _ = sheet.replace_sync(css);
-        DOC.with(|d| d.adopted_style_sheets().push(&sheet));
-    }
+    let sheet = Sheet::new();
+    obj(&sheet).replace_sync(css);
+    DOC.with(|d| d.adopted_style_sheets().push(&sheet));
 }
 
 /// Dispatches `CustomEvent(kind, {detail})` on `document`.
 pub fn dispatch(kind: &str, detail: &JsValue) {
-    let init = CustomEventInit::new();
-    init.set_detail(detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(kind, &init) {
-        let _ = DOC.with(|d| d.dispatch_event(&event));
-    }
+    let init = object();
+    set_key(&init, "detail", detail);
+    let event = Custom::new(kind, &init);
+    DOC.with(|d| obj(d).dispatch_event(obj(&event)));
 }

@@ -53,19 +53,14 @@ pub fn requested() -> u8 {
 /// `type="text/plain"` script was never "started" by the parser, so the clone runs when inserted;
 /// `async=false` keeps inserted scripts in insertion order.
 fn run_script(old: &El) {
-    let Ok(new) = old.clone_node_with_deep(true) else {
-        return;
-    };
-    let new: &El = new.unchecked_ref();
+    let new = old.deep_clone();
     match old.get_attribute("data-type") {
         // `data-type` carries a real type (e.g. `module`) when the script needs one.
         Some(t) => new.set("type", &t),
-        None => {
-            let _ = new.remove_attribute("type");
-        }
+        None => new.unset("type"),
     }
     new.unchecked_ref::<HtmlScriptElement>().set_async(false);
-    let _ = old.replace_with_with_node_1(new);
+    old.replace_by(&new);
 }
 
 /// The placeholder in front of an iframe, if any (it hides the iframe: see [`crate::style`]).
@@ -143,14 +138,12 @@ fn placeholder(frame: &El, need: u8) {
         .raw(t.allow())
         .raw(&cats)
         .raw("</button></div>");
-    let _ = frame.insert_adjacent_html("beforebegin", m.html());
+    frame.insert_html("beforebegin", m.html());
     let Some(ph) = placeholder_of(frame) else {
         return;
     };
     m.fill(&ph);
-    // CSSOM, not a style attribute: allowed under a strict style-src.
-    let style = ph.unchecked_ref::<HtmlElement>().style();
     for (prop, v) in &size {
-        let _ = style.set_property(prop, v);
+        ph.set_style(prop, v);
     }
 }

@@ -57,7 +57,7 @@ mod catalogue;
 pub mod http;
 mod server;
 mod site;
-mod tls;
+pub mod tls;
 pub mod trackers;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 /// A request as the handler sees it.
@@ -112,21 +111,9 @@ impl Server {
         hosts: &[&str],
         handler: impl Fn(&Request) -> Response + Send + Sync + 'static,
     ) -> Server {
-        let names: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();
-        let certified = rcgen::generate_simple_self_signed(names).expect("certificate");
-        let cert: CertificateDer<'static> = certified.cert.der().clone();
-        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-            certified.signing_key.serialize_der(),
-        ));
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut config = ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("tls versions")
-            .with_no_client_auth()
-            .with_single_cert(vec![cert], key)
-            .expect("tls config");
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Server::start(Some(Arc::new(config)), Arc::new(handler))
+        let (config, _certificate) =
+            kapsel_demo::tls::server_config(hosts).expect("a certificate for the test hosts");
+        Server::start(Some(config), Arc::new(handler))
     }
 
     fn start(tls: Option<Arc<ServerConfig>>, handler: Arc<Handler>) -> Server {
