@@ -20,5 +20,26 @@ if (loader < 0) fail("no `__wbg_load`");
 const rest = js.slice(loader);
 if (!/export \{ initSync, __wbg_init as default \};\s*$/.test(rest)) fail("the loader is not the glue's last part");
 js = js.slice(0, loader).replace(/^export function /gm, "function ");
+
+// wasm-bindgen's string and memory helpers carry fast paths and workarounds the banner does not
+// need (an ASCII copy loop with re-allocation, view caches with detachment checks, Safari's
+// 2 GB TextDecoder limit, an encodeInto polyfill): plain versions of the same contracts instead.
+const plain = {
+  getDataViewMemory0: "function getDataViewMemory0() {\n    return new DataView(wasm.memory.buffer);\n}\n",
+  getUint8ArrayMemory0: "function getUint8ArrayMemory0() {\n    return new Uint8Array(wasm.memory.buffer);\n}\n",
+  passStringToWasm0:
+    "function passStringToWasm0(arg, malloc) {\n    const buf = cachedTextEncoder.encode(arg);\n" +
+    "    const ptr = malloc(buf.length, 1) >>> 0;\n    getUint8ArrayMemory0().set(buf, ptr);\n" +
+    "    WASM_VECTOR_LEN = buf.length;\n    return ptr;\n}\n",
+  decodeText: "function decodeText(bytes) {\n    return cachedTextDecoder.decode(bytes);\n}\n",
+};
+for (const [name, body] of Object.entries(plain)) {
+  const re = new RegExp(`^function ${name}\\([^)]*\\) \\{\\n[\\s\\S]*?^\\}\\n`, "m");
+  if (!re.test(js)) fail(`no \`function ${name}\``);
+  js = js.replace(re, body);
+}
+const polyfill = /^if \(!\('encodeInto' in cachedTextEncoder\)\) \{\n[\s\S]*?^\}\n/m;
+if (!polyfill.test(js)) fail("no encodeInto polyfill");
+js = js.replace(polyfill, "");
 writeFileSync(path, js);
 console.error(`trim-glue: dropped ${rest.length} bytes of loader`);

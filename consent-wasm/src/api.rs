@@ -12,7 +12,6 @@ use crate::record;
 use crate::signals;
 use crate::state::{self, Choice};
 use crate::texts;
-use alloc::vec::Vec;
 use kapsel_catalogue::{Category, NamePattern};
 use wasm_bindgen::prelude::*;
 
@@ -31,7 +30,8 @@ pub fn start(declaration: JsValue, push: JsValue) {
     state::set_categories(cfg.map_or(0, |c| c.used) | gate::requested());
 
     // A stored choice counts only when it decodes exactly, is for this revision and has not expired.
-    let stored = cookies::get(record::NAME).and_then(|v| record::decode(&v));
+    let jar = dom::cookie();
+    let stored = cookies::get(&jar, record::NAME).and_then(record::decode);
     let choice = match (cfg, stored) {
         (Some(cfg), Some(r))
             if record::is_current(&r, &cfg.revision, cfg.lifetime_days, dom::now()) =>
@@ -143,7 +143,7 @@ pub fn accept(categories: JsValue) {
     let mut mask = NECESSARY;
     if dom::is_array(&categories) {
         for v in dom::items(&categories) {
-            mask |= v.as_string().and_then(|s| mask::from_id(&s)).unwrap_or(0);
+            mask |= dom::string(&v).and_then(|s| mask::from_id(&s)).unwrap_or(0);
         }
     }
     choose(mask);
@@ -199,14 +199,14 @@ fn choose(requested: u8) {
             signals::consent_mode("update", mask);
         }
         // Listed first-party cookies of every category not granted go.
-        let refused: Vec<NamePattern> = cfg
-            .entries("cookies")
-            .filter(|c| crate::config::category(c) & mask == 0)
-            .map(|c| NamePattern::parse_trimmed(bytes::trim(&crate::config::text(&c, "name"))))
-            .collect();
-        for name in cookies::names() {
-            if refused.iter().any(|p| p.matches(&name)) {
-                cookies::delete(&name);
+        let jar = dom::cookie();
+        for c in cfg.entries("cookies") {
+            if crate::config::category(&c) & mask == 0 {
+                let name = crate::config::text(&c, "name");
+                let pattern = NamePattern::parse_trimmed(bytes::trim(&name));
+                for n in cookies::names(&jar).filter(|n| pattern.matches(n)) {
+                    cookies::delete(n);
+                }
             }
         }
     }

@@ -33,7 +33,7 @@ pub const DEFAULT_LIFETIME_DAYS: u32 = 180;
 
 /// A string field of a declaration object, empty when absent or not a string.
 pub fn text(obj: &JsValue, key: &str) -> String {
-    dom::get(obj, key).as_string().unwrap_or_default()
+    dom::string(&dom::get(obj, key)).unwrap_or_default()
 }
 
 /// The category bit of a service or cookie (0 when missing or unknown).
@@ -44,7 +44,7 @@ pub fn category(obj: &JsValue) -> u8 {
 /// A purpose in `lang`, falling back to nb, en, nn (or a plain string).
 pub fn purpose(obj: &JsValue, lang: &str) -> String {
     let v = dom::get(obj, "purpose");
-    if let Some(s) = v.as_string() {
+    if let Some(s) = dom::string(&v) {
         return s;
     }
     [lang, "nb", "en", "nn"]
@@ -59,7 +59,7 @@ fn string_or_absent(obj: &JsValue, key: &str) -> Result<String, ()> {
     if v.is_undefined() || v.is_null() {
         return Ok(String::new());
     }
-    v.as_string().ok_or(())
+    dom::string(&v).ok_or(())
 }
 
 impl Config {
@@ -126,7 +126,7 @@ impl Config {
         let host = crate::bytes::host(url);
         self.entries("services").into_iter().find_map(|s| {
             let hit = dom::items(&dom::get(&s, "hosts")).any(|h| {
-                h.as_string().is_some_and(|h| {
+                dom::string(&h).is_some_and(|h| {
                     host.strip_suffix(h.as_str())
                         .is_some_and(|head| head.is_empty() || head.ends_with("."))
                 })

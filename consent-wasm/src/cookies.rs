@@ -4,23 +4,20 @@
 
 use crate::{bytes, dom};
 use alloc::string::String;
-use alloc::vec::Vec;
 
-/// The names of the cookies this page can see.
-pub fn names() -> Vec<String> {
-    bytes::split(&dom::cookie(), b';')
-        .filter_map(|pair| {
-            let name = bytes::trim(bytes::split(pair, b'=').next().unwrap_or(""));
-            (!name.is_empty()).then(|| String::from(name))
-        })
-        .collect()
+/// The names of the cookies in `jar` (`document.cookie`).
+pub fn names(jar: &str) -> impl Iterator<Item = &str> {
+    bytes::split(jar, b';').filter_map(|pair| {
+        let name = bytes::trim(bytes::split(pair, b'=').next().unwrap_or(""));
+        (!name.is_empty()).then_some(name)
+    })
 }
 
-/// The value of a cookie, if set.
-pub fn get(name: &str) -> Option<String> {
-    bytes::split(&dom::cookie(), b';').find_map(|pair| {
+/// The value of a cookie in `jar` (`document.cookie`), if set.
+pub fn get<'a>(jar: &'a str, name: &str) -> Option<&'a str> {
+    bytes::split(jar, b';').find_map(|pair| {
         let (n, v) = bytes::split_once(pair, b'=')?;
-        (bytes::trim(n) == name).then(|| String::from(bytes::trim(v)))
+        (bytes::trim(n) == name).then(|| bytes::trim(v))
     })
 }
 
@@ -37,63 +34,71 @@ pub fn set(name: &str, value: &str, max_age_seconds: u64) {
     dom::set_cookie(&c);
 }
 
-/// The domains a cookie of this host may sit on: the host and its parents (none for IP addresses
+/// Each domain a cookie of this host may sit on: the host and its parents (none for IP addresses
 /// or single-label hosts, where only a host-only cookie exists).
-pub fn domains(host: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+pub fn domains(host: &str, mut each: impl FnMut(&str)) {
     let b = host.as_bytes();
-    let is_ip =
-        b.iter().all(|&c| c.is_ascii_digit() || c == b'.') || bytes::index_of(b, b':').is_some();
+    if b.iter().all(|&c| c.is_ascii_digit() || c == b'.') || bytes::index_of(b, b':').is_some() {
+        return;
+    }
     let mut rest = host;
-    while let (false, Some((_, parent))) = (is_ip, bytes::split_once(rest, b'.')) {
-        out.push(rest);
+    while let Some((_, parent)) = bytes::split_once(rest, b'.') {
+        each(rest);
         rest = parent;
     }
-    out
 }
 
-/// The paths a cookie visible at `path` may have been set with: `/`, and every prefix of the path
-/// with and without a trailing slash.
-pub fn paths(path: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+/// Each path a cookie visible at `path` may have been set with: `/`, and every prefix of the
+/// path with and without a trailing slash.
+pub fn paths(path: &str, mut each: impl FnMut(&str)) {
     for (i, &c) in path.as_bytes().iter().enumerate() {
         if c == b'/' {
-            out.extend(path.get(..i).filter(|p| !p.is_empty()));
-            out.extend(path.get(..=i));
+            if let Some(p) = path.get(..i).filter(|p| !p.is_empty()) {
+                each(p);
+            }
+            if let Some(p) = path.get(..=i) {
+                each(p);
+            }
         }
     }
     if path.len() > 1 && !path.ends_with("/") {
-        out.push(path);
+        each(path);
     }
-    out
 }
 
 /// Deletes a cookie everywhere this page could have set it.
 pub fn delete(name: &str) {
     let host = dom::hostname();
-    let path = dom::pathname();
-    let doms = domains(&host);
-    for p in paths(&path) {
+    paths(&dom::pathname(), |p| {
         let mut base = String::from(name);
         base.push_str("=;max-age=0;path=");
         base.push_str(p);
         dom::set_cookie(&base);
-        for d in &doms {
+        domains(&host, |d| {
             let mut c = base.clone();
             c.push_str(";domain=");
             c.push_str(d);
             dom::set_cookie(&c);
-        }
-    }
+        });
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn all(f: impl Fn(&mut dyn FnMut(&str))) -> Vec<String> {
+        let mut out = Vec::new();
+        f(&mut |s: &str| out.push(String::from(s)));
+        out
+    }
 
     #[wasm_bindgen_test]
     fn parent_domains_and_paths() {
+        let domains = |h: &str| all(|f| domains(h, f));
+        let paths = |p: &str| all(|f| paths(p, f));
         assert_eq!(
             domains("www.eksempel.kommune.no"),
             [

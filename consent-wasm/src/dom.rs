@@ -1,13 +1,20 @@
 //! The browser, as far as the banner touches it: web-sys for the DOM, js-sys for the JS built-ins
-//! (`Reflect`, `Array`, `Object`, `Function`, `Date`), and a few helpers over them.
+//! (`Array`, `Object`, `Date`), and a few helpers over them.
 //!
 //! Every imported method costs JS glue and a wasm import, so the banner calls few distinct ones:
 //! UI goes in with `insertAdjacentHTML` (see [`crate::markup`]), declaration objects are read with
-//! `Reflect.get`, array-likes are walked through `Array.from`. Where a web-sys method reports an
-//! exception the banner cannot cause (a constant selector, attribute name or position), the error
-//! is dropped.
+//! `Reflect.get`, array-likes are walked through `Array.from`.
 //!
-//! One hand-written import remains: the `document` global. web-sys reaches it only through
+//! Methods web-sys marks as throwing (`setAttribute`, `querySelectorAll`, `location.hostname`,
+//! `document.cookie` …) are bound here on [`Obj`] without exception handling: web-sys's `Result`
+//! costs a `try`/`catch` wrapper in the JS glue and an exception check at every call site in the
+//! wasm, for errors the banner cannot cause (constant selectors, attribute names and positions)
+//! or that only a broken page raises (an exception then ends the call into the banner, before
+//! anything non-necessary runs). Calls into page code (`fbq`, the `dataLayer` push) keep theirs.
+//! `Reflect.get`/`set` and `Function.prototype.call` take `&str` keys and arguments directly (no
+//! JS string made first), and strings are read with `typeof` and `String(…)`.
+//!
+//! Hand-written statics: the `document` and `location` globals. web-sys reaches them only through
 //! `window()`, which goes through `js_sys::global()` (four guarded global lookups and an
 //! `instanceof Window` check) for what is one identifier in JS. What web-sys has no binding for
 //! at all — `navigator.globalPrivacyControl` (a draft standard) and the page's own `fbq` — is read
@@ -71,10 +78,12 @@ extern "C" {
     fn cookie(this: &Obj) -> String;
     #[wasm_bindgen(method, setter)]
     fn set_cookie(this: &Obj, value: &str);
-    #[wasm_bindgen(method, js_name = call)]
-    fn call2(this: &Obj, this_arg: &JsValue, a: &str, b: &str);
-    #[wasm_bindgen(method, js_name = call)]
-    fn call3(this: &Obj, this_arg: &JsValue, a: &str, b: &str, c: &JsValue);
+    #[wasm_bindgen(catch, method, js_name = call)]
+    fn call2(this: &Obj, this_arg: &JsValue, a: &str, b: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, method, js_name = call)]
+    fn call3(this: &Obj, this_arg: &JsValue, a: &str, b: &str, c: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(value: &JsValue) -> String;
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
     fn reflect_get(obj: &JsValue, key: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
@@ -206,6 +215,11 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
+/// The value if it is a string (`JsValue::as_string`, through a plainer import).
+pub fn string(value: &JsValue) -> Option<String> {
+    value.is_string().then(|| js_string(value))
+}
+
 /// A property of the page's window (`fbq`, `navigator` …).
 pub fn global(name: &str) -> JsValue {
     get(&DOC.with(|d| d.default_view()).into(), name)
@@ -222,14 +236,14 @@ pub fn set_key(obj: &JsValue, key: &str, value: &JsValue) {
 }
 
 /// Calls `f(a, b[, c])` when `f` is a function (the bootstrap's `dataLayer` push or the page's
-/// `fbq`).
+/// `fbq`); exceptions from page code are swallowed.
 pub fn call(f: &JsValue, a: &str, b: &str, c: Option<&JsValue>) {
     if f.is_function() {
         let f = obj(f);
-        match c {
+        let _ = match c {
             Some(c) => f.call3(&JsValue::UNDEFINED, a, b, c),
             None => f.call2(&JsValue::UNDEFINED, a, b),
-        }
+        };
     }
 }
 

@@ -95,32 +95,16 @@ fn placeholder(frame: &El, need: u8) {
     // Sized like the iframe: its width/height attributes, else its layout box (read before the
     // placeholder hides it).
     let frame_box: &HtmlElement = frame.unchecked_ref();
-    let size = [
-        ("width", frame_box.offset_width()),
-        ("height", frame_box.offset_height()),
-    ]
-    .map(|(prop, px)| {
-        let mut v = frame.get_attribute(prop).unwrap_or_default();
-        if v.is_empty() || v.bytes().all(|c| c.is_ascii_digit()) {
-            if v.is_empty() {
-                crate::record::push_decimal(&mut v, px.max(0) as u64);
-            }
-            v.push_str("px");
-        }
-        (prop, v)
-    });
+    let px = [frame_box.offset_width(), frame_box.offset_height()];
     let mut why = String::from(t.blocked_a());
     why.push_str(&name);
     why.push_str(t.blocked_b());
     let mut cats = String::new();
-    let mut ids = String::new();
     for cat in mask::categories(need) {
         if !cats.is_empty() {
             cats.push_str(t.and());
-            crate::bytes::push(&mut ids, b' ');
         }
         cats.push_str(t.lower(cat as usize));
-        ids.push_str(cat.id());
     }
     why.push_str(&cats);
     why.push_str(t.blocked_c());
@@ -132,9 +116,12 @@ fn placeholder(frame: &El, need: u8) {
         .item("<p", &why, "</p>")
         .raw(
             "<button type=button class=kapsel-btn data-kapsel-action=allow data-kapsel-category=\"",
-        )
-        .raw(&ids)
-        .raw("\">")
+        );
+    // The ids, space-separated (a trailing space is fine: see `mask::parse_list`).
+    for cat in mask::categories(need) {
+        m.raw(cat.id()).raw(" ");
+    }
+    m.raw("\">")
         .raw(t.allow())
         .raw(&cats)
         .raw("</button></div>");
@@ -143,7 +130,14 @@ fn placeholder(frame: &El, need: u8) {
         return;
     };
     m.fill(&ph);
-    for (prop, v) in &size {
-        ph.set_style(prop, v);
+    for (prop, px) in ["width", "height"].into_iter().zip(px) {
+        let mut v = frame.get_attribute(prop).unwrap_or_default();
+        if v.bytes().all(|c| c.is_ascii_digit()) {
+            if v.is_empty() {
+                crate::record::push_decimal(&mut v, px.max(0) as u64);
+            }
+            v.push_str("px");
+        }
+        ph.set_style(prop, &v);
     }
 }

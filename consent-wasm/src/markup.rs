@@ -21,6 +21,7 @@ impl Markup {
     }
 
     /// Appends constant markup (Kapsel's own, never declaration text).
+    #[inline(never)]
     pub fn raw(&mut self, html: &str) -> &mut Markup {
         self.html.push_str(html);
         self

@@ -12,13 +12,13 @@ pub const NAME: &str = "kapsel_consent";
 
 /// A decoded consent record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
+pub struct Record<'a> {
     /// The granted categories (always including necessary).
     pub mask: u8,
     /// When the choice was made, in seconds since the Unix epoch.
     pub time: u64,
     /// The declaration revision, percent-encoded as stored.
-    pub revision: String,
+    pub revision: &'a str,
 }
 
 /// Encodes a choice as the cookie value.
@@ -33,7 +33,7 @@ pub fn encode(granted: u8, time: u64, revision: &str) -> String {
     push(&mut out, b'~');
     push_decimal(&mut out, time);
     push(&mut out, b'~');
-    out.push_str(&percent(revision));
+    percent(&mut out, revision);
     let check = fnv(&out);
     push(&mut out, b'~');
     push_hex(&mut out, check);
@@ -41,7 +41,7 @@ pub fn encode(granted: u8, time: u64, revision: &str) -> String {
 }
 
 /// Decodes a cookie value; `None` for anything that is not exactly what [`encode`] writes.
-pub fn decode(value: &str) -> Option<Record> {
+pub fn decode(value: &str) -> Option<Record<'_>> {
     let cut = value.len().checked_sub(9)?;
     let (body, check) = value.split_at_checked(cut)?;
     let mut expected = String::from("~");
@@ -70,14 +70,16 @@ pub fn decode(value: &str) -> Option<Record> {
     Some(Record {
         mask: granted,
         time: parse_decimal(time)?,
-        revision: String::from(revision),
+        revision,
     })
 }
 
 /// Whether a record is still valid for a declaration revision, lifetime and the current time.
 /// A record from the future (more than a day ahead) is treated as tampered.
 pub fn is_current(record: &Record, revision: &str, lifetime_days: u32, now: u64) -> bool {
-    record.revision == percent(revision)
+    let mut encoded = String::new();
+    percent(&mut encoded, revision);
+    record.revision == encoded
         && record.time <= now + 86_400
         && now.saturating_sub(record.time) < u64::from(lifetime_days) * 86_400
 }
@@ -86,19 +88,17 @@ fn unreserved(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')
 }
 
-/// Percent-encodes every byte but ASCII letters, digits, `-`, `_` and `.`.
-pub fn percent(s: &str) -> String {
-    let mut out = String::new();
+/// Appends `s` percent-encoded: every byte but ASCII letters, digits, `-`, `_` and `.`.
+pub fn percent(out: &mut String, s: &str) {
     for &c in s.as_bytes() {
         if unreserved(c) {
-            push(&mut out, c);
+            push(out, c);
         } else {
-            push(&mut out, b'%');
-            push(&mut out, hex_digit(c >> 4));
-            push(&mut out, hex_digit(c & 15));
+            push(out, b'%');
+            push(out, hex_digit(c >> 4));
+            push(out, hex_digit(c & 15));
         }
     }
-    out
 }
 
 fn hex_digit(n: u8) -> u8 {
@@ -124,15 +124,12 @@ fn push_hex(out: &mut String, v: u32) {
 
 /// Appends `v` in decimal.
 pub fn push_decimal(out: &mut String, v: u64) {
-    // The largest power of ten not above `v`, then digit by digit (no buffer, no indexing).
-    let mut scale = 1;
-    while v / scale >= 10 {
-        scale *= 10;
+    // Highest digit first, by recursion: constant divisors only, so no division-by-zero panic
+    // path (and its message) in the wasm.
+    if v >= 10 {
+        push_decimal(out, v / 10);
     }
-    while scale > 0 {
-        push(out, b'0' + (v / scale % 10) as u8);
-        scale /= 10;
-    }
+    push(out, b'0' + (v % 10) as u8);
 }
 
 /// Parses 1 to 15 decimal digits.
@@ -192,7 +189,8 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn revision_change_and_expiry_ask_again() {
-        let r = decode(&encode(mask::ALL, 1_000_000, "a")).expect("decodes");
+        let v = encode(mask::ALL, 1_000_000, "a");
+        let r = decode(&v).expect("decodes");
         assert!(is_current(&r, "a", 180, 1_000_000));
         assert!(!is_current(&r, "b", 180, 1_000_000));
         assert!(!is_current(&r, "a", 180, 1_000_000 + 180 * 86_400));

@@ -30,7 +30,7 @@ pub fn consent_mode(kind: &str, mask: u8) {
             &JsValue::from_str(if granted { "granted" } else { "denied" }),
         );
     }
-    dom::call(&push, "consent", kind, Some(&states));
+    dom::call(push, "consent", kind, Some(&states));
 }
 
 /// `fbq('consent', 'grant' | 'revoke')` when the pixel is on the page.

@@ -87,9 +87,9 @@ pub fn gpc() -> bool {
     page().gpc
 }
 
-/// The `dataLayer` push function from the bootstrap.
-pub fn push_fn() -> Option<JsValue> {
-    page().push.clone()
+/// The `dataLayer` push function from the bootstrap. Never written after [`init`].
+pub fn push_fn() -> Option<&'static JsValue> {
+    page().push.as_ref()
 }
 
 /// The current choice.

@@ -758,3 +758,42 @@ fn it_works_under_a_strict_content_security_policy() {
     s.wait_cookie("datr");
     assert_eq!(s.js("window.violations"), serde_json::json!([]));
 }
+
+/// The banner's allocator hands memory back between calls: hundreds of open/settings/choose
+/// cycles leave the wasm memory the size it had after the first few (a leaking allocator grows it
+/// by several pages).
+#[test]
+fn memory_stays_bounded_across_many_choices() {
+    use headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument;
+    let s = setup();
+    // Keep a handle on the module's memory as the bootstrap instantiates it.
+    s.tab
+        .call_method(AddScriptToEvaluateOnNewDocument {
+            source: "for (const k of ['instantiate', 'instantiateStreaming']) { \
+                       const f = WebAssembly[k]; \
+                       WebAssembly[k] = function () { return f.apply(this, arguments).then((r) => \
+                         { self.__kapselMemory = (r.instance || r).exports.memory; return r; }); }; }"
+                .to_string(),
+            world_name: None,
+            include_command_line_api: None,
+            run_immediately: None,
+        })
+        .expect("hook installed");
+    s.visit("/");
+    s.wait("self.__kapselMemory && window.kapsel");
+    let cycles = |n: u32| {
+        s.js(&format!(
+            "for (let i = 0; i < {n}; i++) {{ kapsel.show(); \
+               document.querySelector('#kapsel-banner [data-kapsel-action=settings]').click(); \
+               document.querySelector('#kapsel-banner [data-kapsel-action=save]').click(); \
+               kapsel.accept(['statistics']); kapsel.consent(); }} \
+             self.__kapselMemory.buffer.byteLength"
+        ))
+        .as_f64()
+        .expect("a memory size")
+    };
+    let early = cycles(20);
+    let late = cycles(500);
+    assert_eq!(early, late, "wasm memory grew from {early} to {late} bytes");
+    assert_eq!(s.js("kapsel.consent().statistics"), true);
+}
