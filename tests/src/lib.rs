@@ -1,4 +1,6 @@
 //! Helpers for Kapsel's end-to-end tests: a headless Chromium set up like an ordinary visitor's
-//! browser, pointed at the demo municipality and its stand-in trackers on 127.0.0.1.
+//! browser ([`chrome`]), pointed at the demo municipality and its stand-in trackers on 127.0.0.1
+//! ([`visitor`]).
 
 pub mod chrome;
+pub mod visitor;

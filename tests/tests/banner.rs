@@ -5,16 +5,14 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::thread::sleep;
 use std::time::Duration;
 
-use headless_chrome::Tab;
 use kapsel_demo::{Demo, DemoOptions, Site};
-use kapsel_e2e::chrome::{cookie_names, eval, open, wait_for, Chrome, ChromeOptions};
+use kapsel_e2e::chrome::open;
+use kapsel_e2e::visitor::{set, Visitor};
 use serde_json::Value;
 
-const WAIT: Duration = Duration::from_secs(15);
 /// How long to give a (wrongly) activated tracker to show up before concluding it did not.
 const SETTLE: Duration = Duration::from_millis(1500);
 
@@ -25,94 +23,9 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/banner")
 }
 
-/// A demo serving the fixture pages, and a fresh browser pointed at it.
-struct Setup {
-    demo: Demo,
-    _chrome: Chrome,
-    tab: Arc<Tab>,
-}
-
-fn setup() -> Setup {
-    let demo =
-        Demo::start(DemoOptions::new(Site::Dir(fixtures()))).expect("the fixture site starts");
-    assert!(
-        demo.banner_built(),
-        "the banner is not built: {} lacks kapsel.js/kapsel_bg.wasm — run scripts/build-banner.sh first",
-        demo.banner_dir().display()
-    );
-    let chrome = Chrome::launch(&ChromeOptions::for_demo(&demo)).expect("Chromium starts");
-    let tab = chrome.new_tab().expect("a tab");
-    Setup {
-        demo,
-        _chrome: chrome,
-        tab,
-    }
-}
-
-impl Setup {
-    /// Opens a fixture page and waits until the banner (or, after a choice, its reopen control)
-    /// is on the page.
-    fn visit(&self, path: &str) {
-        open(&self.tab, &self.demo.url(path)).expect("page loads");
-        self.wait(
-            "document.getElementById('kapsel-banner') || document.getElementById('kapsel-reopen')",
-        );
-    }
-
-    fn wait(&self, condition: &str) {
-        wait_for(&self.tab, condition, WAIT).unwrap_or_else(|e| panic!("{e}"));
-    }
-
-    fn js(&self, expression: &str) -> Value {
-        eval(&self.tab, expression).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn click(&self, selector: &str) {
-        self.tab
-            .wait_for_element(selector)
-            .unwrap_or_else(|e| panic!("{selector}: {e}"))
-            .click()
-            .unwrap_or_else(|e| panic!("clicking {selector}: {e}"));
-    }
-
-    fn cookies(&self) -> BTreeSet<String> {
-        cookie_names(&self.tab).expect("cookies")
-    }
-
-    fn tracker_hosts(&self) -> BTreeSet<String> {
-        self.demo
-            .tracker_requests()
-            .into_iter()
-            .map(|r| r.host)
-            .collect()
-    }
-
-    fn wait_cookie(&self, name: &str) {
-        let start = std::time::Instant::now();
-        while !self.cookies().contains(name) {
-            assert!(
-                start.elapsed() < WAIT,
-                "cookie {name} never appeared; cookies: {:?}, tracker requests: {:?}",
-                self.cookies(),
-                self.demo.tracker_requests()
-            );
-            sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.js(&format!(
-            "(document.querySelector({}) || {{}}).textContent || ''",
-            Value::from(selector)
-        ))
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-    }
-}
-
-fn set(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| s.to_string()).collect()
+/// The fixture pages served by the demo server, and a fresh browser pointed at them.
+fn setup() -> Visitor {
+    Visitor::start(DemoOptions::new(Site::Dir(fixtures())))
 }
 
 #[test]
@@ -198,8 +111,8 @@ fn accept_all_runs_the_analytics_and_loads_the_iframe() {
     s.visit("/");
     s.js("document.addEventListener('kapsel:consent', e => { window.seen = e.detail; }); 1");
     s.click("#kapsel-banner [data-kapsel-action=accept-all]");
-    s.wait_cookie("_ga");
-    s.wait_cookie("datr");
+    s.wait_cookies(&["_ga"]);
+    s.wait_cookies(&["datr"]);
     let hosts = s.tracker_hosts();
     assert!(hosts.contains("www.googletagmanager.com"), "{hosts:?}");
     assert!(hosts.contains("www.facebook.com"), "{hosts:?}");
@@ -238,7 +151,7 @@ fn reject_all_runs_nothing_and_is_remembered() {
     let s = setup();
     s.visit("/");
     s.click("#kapsel-banner [data-kapsel-action=reject-all]");
-    s.wait_cookie("kapsel_consent");
+    s.wait_cookies(&["kapsel_consent"]);
     sleep(SETTLE);
     assert_eq!(s.tracker_hosts(), BTreeSet::new());
     assert_eq!(s.cookies(), set(&NECESSARY));
@@ -300,7 +213,7 @@ fn settings_with_only_statistics_allow_analytics_but_not_facebook() {
 
     s.click("#kapsel-banner input[data-kapsel-category=statistics]");
     s.click("#kapsel-banner [data-kapsel-action=save]");
-    s.wait_cookie("_ga");
+    s.wait_cookies(&["_ga"]);
     sleep(SETTLE);
     let hosts = s.tracker_hosts();
     assert!(hosts.contains("www.googletagmanager.com"), "{hosts:?}");
@@ -326,8 +239,8 @@ fn withdrawal_deletes_the_analytics_cookies_and_reloads() {
     let s = setup();
     s.visit("/");
     s.click("#kapsel-banner [data-kapsel-action=accept-all]");
-    s.wait_cookie("_ga");
-    s.wait_cookie("_gid");
+    s.wait_cookies(&["_ga"]);
+    s.wait_cookies(&["_gid"]);
     s.js("window.beforeReload = 1");
     s.click("#kapsel-reopen");
     s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category=statistics]')");
@@ -401,7 +314,7 @@ fn a_tampered_consent_cookie_fails_closed() {
     let s = setup();
     s.visit("/");
     s.click("#kapsel-banner [data-kapsel-action=reject-all]");
-    s.wait_cookie("kapsel_consent");
+    s.wait_cookies(&["kapsel_consent"]);
     // Grant marketing and statistics by hand: the check no longer matches.
     s.js("document.cookie = 'kapsel_consent=' + (document.cookie.match(/kapsel_consent=([^;]*)/)[1].replace('necessary', 'necessary.statistics.marketing')) + ';path=/'; 1");
     s.visit("/");
@@ -416,7 +329,7 @@ fn a_new_declaration_revision_asks_again() {
     let s = setup();
     s.visit("/");
     s.click("#kapsel-banner [data-kapsel-action=accept-all]");
-    s.wait_cookie("_ga");
+    s.wait_cookies(&["_ga"]);
     s.visit("/");
     assert_eq!(
         s.js("!!document.getElementById('kapsel-banner')"),
@@ -476,7 +389,7 @@ fn the_page_api_and_own_settings_links_work() {
     s.visit("/");
     assert_eq!(s.js("window.kapsel.consent().decided"), false);
     s.js("window.kapsel.accept(['statistics', 'bogus']); 1");
-    s.wait_cookie("_ga");
+    s.wait_cookies(&["_ga"]);
     let c = s.js("window.kapsel.consent()");
     assert_eq!(c["necessary"], true);
     assert_eq!(c["statistics"], true);
@@ -494,7 +407,7 @@ fn the_page_api_and_own_settings_links_work() {
         "document.readyState === 'complete' && window.kapsel && window.kapsel.consent().decided",
     );
     s.click("[data-kapsel-placeholder] button");
-    s.wait_cookie("datr");
+    s.wait_cookies(&["datr"]);
     assert_eq!(s.js("window.kapsel.consent().marketing"), true);
 }
 
@@ -512,14 +425,14 @@ fn global_privacy_control_refuses_marketing() {
     s.visit("/");
     assert!(s.text("#kapsel-banner").contains("Global Privacy Control"));
     s.click("#kapsel-banner [data-kapsel-action=accept-all]");
-    s.wait_cookie("_ga");
+    s.wait_cookies(&["_ga"]);
     sleep(SETTLE);
     assert!(!s.tracker_hosts().contains("www.facebook.com"));
     assert_eq!(s.js("window.kapsel.consent().marketing"), false);
 }
 
 /// The element that has focus, as `#id`, `data-kapsel-action`, `input:<category>` or the tag name.
-fn focused(s: &Setup) -> String {
+fn focused(s: &Visitor) -> String {
     s.js(
         "(() => { const e = document.activeElement; if (!e) return '';
            if (e.id) return '#' + e.id;
@@ -533,7 +446,7 @@ fn focused(s: &Setup) -> String {
 }
 
 /// Presses Tab until `target` has focus (at most `limit` times); returns what had focus on the way.
-fn tab_to(s: &Setup, target: &str, limit: usize) -> Vec<String> {
+fn tab_to(s: &Visitor, target: &str, limit: usize) -> Vec<String> {
     let mut seen = Vec::new();
     for _ in 0..limit {
         s.tab.press_key("Tab").expect("Tab");
@@ -578,12 +491,12 @@ fn the_keyboard_alone_reaches_and_presses_every_button() {
     let order = tab_to(&s, "save", 12);
     assert!(order.contains(&"input:marketing".to_string()), "{order:?}");
     s.tab.press_key("Enter").expect("Enter");
-    s.wait_cookie("_ga");
+    s.wait_cookies(&["_ga"]);
     assert_eq!(s.js("!!document.getElementById('kapsel-banner')"), false);
     // The placeholder's allow button, then the reopen control, come in page order.
     let _ = tab_to(&s, "allow@placeholder", 20);
     s.tab.press_key("Enter").expect("Enter");
-    s.wait_cookie("datr");
+    s.wait_cookies(&["datr"]);
     let _ = tab_to(&s, "#kapsel-reopen", 20);
     s.tab.press_key("Enter").expect("Enter");
     s.wait("document.querySelector('#kapsel-banner input[data-kapsel-category]')");
@@ -625,7 +538,7 @@ fn axe_source() -> String {
     })
 }
 
-fn reduced_motion(s: &Setup) {
+fn reduced_motion(s: &Visitor) {
     s.tab
         .call_method(
             headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
@@ -641,7 +554,7 @@ fn reduced_motion(s: &Setup) {
         .expect("emulate reduced motion");
 }
 
-fn axe_violations(s: &Setup, include: &str) -> Value {
+fn axe_violations(s: &Visitor, include: &str) -> Value {
     s.js(&format!(
         "axe.run({{ include: {include} }}, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }} }})
            .then(r => r.violations.map(v => ({{ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary) }})))"
@@ -754,8 +667,8 @@ fn it_works_under_a_strict_content_security_policy() {
         "the stylesheet applies under style-src 'self'"
     );
     s.click("#kapsel-banner [data-kapsel-action=accept-all]");
-    s.wait_cookie("_ga");
-    s.wait_cookie("datr");
+    s.wait_cookies(&["_ga"]);
+    s.wait_cookies(&["datr"]);
     assert_eq!(s.js("window.violations"), serde_json::json!([]));
 }
 

@@ -6,96 +6,25 @@
 mod demo_support;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use demo_support::{require_banner, set, SERVER_COOKIES, TRACKER_COOKIES, UNDECLARED};
-use headless_chrome::Tab;
-use kapsel_demo::{Demo, DemoOptions, Site};
-use kapsel_e2e::chrome::{cookie_names, eval, open, wait_for, Chrome, ChromeOptions};
+use demo_support::{set, SERVER_COOKIES, TRACKER_COOKIES, UNDECLARED};
+use kapsel_demo::{DemoOptions, Site};
+use kapsel_e2e::visitor::{Visitor, WAIT};
 use serde_json::Value;
 
-const WAIT: Duration = Duration::from_secs(15);
 /// How long to give a (wrongly) activated tracker to show up before concluding it did not.
 const SETTLE: Duration = Duration::from_millis(1500);
 const STATISTICS: [&str; 4] = ["_ga", "_ga_EKS3MPL4", "_gid", "vuid"];
 const MARKETING: [&str; 3] = ["datr", "fr", "sb"];
 
-struct Visitor {
-    demo: Demo,
-    _chrome: Chrome,
-    tab: Arc<Tab>,
-}
-
 fn visitor() -> Visitor {
-    let demo = Demo::start(DemoOptions::new(Site::Gated)).expect("the demo starts");
-    require_banner(&demo);
-    let chrome = Chrome::launch(&ChromeOptions::for_demo(&demo)).expect("Chromium starts");
-    let tab = chrome.new_tab().expect("a tab");
-    Visitor {
-        demo,
-        _chrome: chrome,
-        tab,
-    }
+    Visitor::start(DemoOptions::new(Site::Gated))
 }
 
-impl Visitor {
-    /// Opens a page and waits for the banner or, after a choice, its reopen control.
-    fn visit(&self, path: &str) {
-        open(&self.tab, &self.demo.url(path)).expect("the page loads");
-        self.wait(
-            "document.getElementById('kapsel-banner') || document.getElementById('kapsel-reopen')",
-        );
-    }
-
-    fn wait(&self, condition: &str) {
-        wait_for(&self.tab, condition, WAIT).unwrap_or_else(|e| panic!("{e}"));
-    }
-
-    fn js(&self, expression: &str) -> Value {
-        eval(&self.tab, expression).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn click(&self, selector: &str) {
-        self.tab
-            .wait_for_element(selector)
-            .unwrap_or_else(|e| panic!("{selector}: {e}"))
-            .click()
-            .unwrap_or_else(|e| panic!("clicking {selector}: {e}"));
-    }
-
-    fn cookies(&self) -> BTreeSet<String> {
-        cookie_names(&self.tab).expect("the cookies")
-    }
-
-    fn tracker_hosts(&self) -> BTreeSet<String> {
-        self.demo
-            .tracker_requests()
-            .into_iter()
-            .map(|r| r.host)
-            .collect()
-    }
-
-    fn wait_cookies(&self, names: &[&str]) {
-        let start = Instant::now();
-        loop {
-            let have = self.cookies();
-            if names.iter().all(|n| have.contains(*n)) {
-                return;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "cookies {names:?} never all appeared; cookies: {have:?}, tracker requests: {:?}",
-                self.demo.tracker_requests()
-            );
-            sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn banner_shown(&self) -> bool {
-        self.js("!!document.getElementById('kapsel-banner')") == Value::Bool(true)
-    }
+fn banner_shown(v: &Visitor) -> bool {
+    v.js("!!document.getElementById('kapsel-banner')") == Value::Bool(true)
 }
 
 fn with(base: &[&str], more: &[&str]) -> BTreeSet<String> {
@@ -109,7 +38,7 @@ fn before_a_choice_no_page_reaches_a_tracker() {
     let v = visitor();
     for page in ["/", "/nyheter/", "/nn/", "/tilbakemelding/"] {
         v.visit(page);
-        assert!(v.banner_shown(), "the banner asks on {page}");
+        assert!(banner_shown(&v), "the banner asks on {page}");
         sleep(SETTLE);
         assert_eq!(
             v.js("[...document.querySelectorAll('iframe')].filter(f => f.getAttribute('src')).length"),
@@ -149,7 +78,7 @@ fn accept_all_brings_the_analytics_facebook_and_vimeo_cookies() {
             &["PHPSESSID", "kapsel_consent", UNDECLARED]
         )
     );
-    assert!(!v.banner_shown(), "the banner closes");
+    assert!(!banner_shown(&v), "the banner closes");
     let hosts = v.tracker_hosts();
     for host in v.demo.tracker_hosts() {
         assert!(
@@ -160,7 +89,7 @@ fn accept_all_brings_the_analytics_facebook_and_vimeo_cookies() {
     // The next page runs everything at once, without asking again.
     v.demo.clear_tracker_requests();
     v.visit("/nyheter/");
-    assert!(!v.banner_shown(), "the choice is remembered");
+    assert!(!banner_shown(&v), "the choice is remembered");
     v.wait("document.querySelector('iframe.facebook').getAttribute('src')");
     let start = Instant::now();
     while !v.tracker_hosts().contains("www.google-analytics.com") {
@@ -178,7 +107,7 @@ fn reject_all_keeps_every_tracker_out_on_every_page() {
     for page in ["/nyheter/", "/tilbakemelding/", "/nn/"] {
         v.visit(page);
         assert!(
-            !v.banner_shown(),
+            !banner_shown(&v),
             "a refusal is remembered on {page}: no nagging"
         );
     }
