@@ -16,35 +16,13 @@ cd "$repo"
 
 say() { printf 'build-banner: %s\n' "$*" >&2; }
 
-# 1. The wasm target.
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-  say "adding rustup target wasm32-unknown-unknown"
-  rustup target add wasm32-unknown-unknown
-fi
-
-# 2. wasm-bindgen-cli at exactly the version Cargo.lock pins (the glue must match the library).
-want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
-if [ -z "$want" ]; then
-  say "no wasm-bindgen version in Cargo.lock; run 'cargo generate-lockfile' first"
-  exit 2
-fi
-have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
-if [ "$have" != "$want" ]; then
-  say "installing wasm-bindgen-cli $want (found '${have:-none}')"
-  cargo install wasm-bindgen-cli --version "$want"
-fi
-
-# 3. wasm-opt from npm binaryen (Debian's binaryen 108 produces modules that fail at run time) and
-#    terser to minify the JS glue, both under target/tools.
+# What the build needs (wasm32 target, wasm-bindgen-cli at the Cargo.lock version, npm binaryen and
+# terser under target/tools): scripts/setup.sh installs what is missing.
+source "$repo/scripts/setup.sh" wasm
 wasm_opt="$tools/node_modules/.bin/wasm-opt"
 terser="$tools/node_modules/.bin/terser"
-if [ ! -x "$wasm_opt" ] || [ ! -x "$terser" ]; then
-  say "installing npm binaryen and terser into $tools"
-  mkdir -p "$tools"
-  npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132 terser@5 >&2
-fi
 
-# 4. Build, bind, optimise.
+# Build, bind, optimise.
 say "cargo build (profile wasm-release)"
 cargo build -p kapsel-consent --target wasm32-unknown-unknown --profile wasm-release
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/kapsel_consent.wasm"

@@ -2,33 +2,37 @@
 # Installs what Kapsel's build, demo and tests need and a fresh Debian machine with rustup lacks:
 # the wasm32 target, wasm-bindgen-cli at the version Cargo.lock pins, Debian's Chromium and
 # ChromeDriver, and (from npm, into target/tools) binaryen's wasm-opt and axe-core.
-# Idempotent: each step checks first. Source it or run it.
+# Idempotent: each step checks first. Source it or run it; `setup.sh wasm` installs only what the
+# banner's build needs (no browser).
 set -euo pipefail
+setup_scope="${1:-all}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
+setup_say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "adding the wasm32-unknown-unknown target"
+  setup_say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
 
 wb_version="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[" ]/, "", $0); sub("version=", "", $0); print; exit}' "$repo/Cargo.lock")"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
-  say "installing wasm-bindgen-cli $wb_version (about 2 minutes)"
+  setup_say "installing wasm-bindgen-cli $wb_version (about 2 minutes)"
   cargo install wasm-bindgen-cli --version "$wb_version" --quiet
 fi
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  say "installing Debian's chromium and chromium-driver"
+if [ "$setup_scope" != wasm ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; }; then
+  setup_say "installing Debian's chromium and chromium-driver"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 tools="$repo/target/tools"
-if [ ! -x "$tools/node_modules/.bin/wasm-opt" ] || [ ! -f "$tools/node_modules/axe-core/axe.min.js" ]; then
-  say "installing binaryen (wasm-opt) and axe-core from npm into target/tools"
+# binaryen's wasm-opt from npm: Debian's binaryen 108 produces modules that fail at run time.
+if [ ! -x "$tools/node_modules/.bin/wasm-opt" ] || [ ! -x "$tools/node_modules/.bin/terser" ] \
+   || [ ! -f "$tools/node_modules/axe-core/axe.min.js" ]; then
+  setup_say "installing binaryen (wasm-opt), terser and axe-core from npm into target/tools"
   mkdir -p "$tools"
-  npm install --prefix "$tools" --no-audit --no-fund --silent binaryen@132 axe-core@4 >/dev/null
+  npm install --prefix "$tools" --no-audit --no-fund --silent binaryen@132 terser@5 axe-core@4 >/dev/null
 fi
 export PATH="$tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
