@@ -45,6 +45,23 @@ fn gated_demo_stores_exactly_the_expected_cookies_in_each_phase() {
         BTreeSet::new(),
         "the banner holds every tracker back\n{why}"
     );
+    let origin = |name: &str| {
+        let c = cookies(report)
+            .into_iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in the report\n{why}"));
+        (c["set_by"].clone(), c["set_by_host"].clone())
+    };
+    assert_eq!(
+        origin("_ga"),
+        ("script".into(), "www.googletagmanager.com".into()),
+        "the analytics script on the tracker's host wrote _ga on the site's domain"
+    );
+    assert_eq!(
+        origin("datr"),
+        ("header".into(), "www.facebook.com".into()),
+        "the Facebook frame's response set datr"
+    );
     assert_eq!(
         findings_of(report, "set-after-reject"),
         BTreeSet::new(),

@@ -226,8 +226,11 @@ impl Observations {
             return (SetBy::Unknown, None, None);
         };
         let d = domain.trim_start_matches('.');
+        // A script writes `document.cookie` on the page's own domain, whoever served it; a
+        // response sets cookies on its own host or site.
         let fits = |s: &&Source| {
-            s.host.is_empty()
+            s.via == SetBy::Script
+                || s.host.is_empty()
                 || s.host == d
                 || s.host.ends_with(&format!(".{d}"))
                 || (domain.starts_with('.')
