@@ -47,7 +47,7 @@ fn gated_demo_stores_exactly_the_expected_cookies_in_each_phase() {
     );
     let origin = |name: &str| {
         let c = cookies(report)
-            .into_iter()
+            .iter()
             .find(|c| c["name"] == name)
             .unwrap_or_else(|| panic!("{name} in the report\n{why}"));
         (c["set_by"].clone(), c["set_by_host"].clone())
