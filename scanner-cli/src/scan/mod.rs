@@ -196,48 +196,12 @@ fn policy_names(source: &str, fetch: &crawl::Fetcher) -> Result<Vec<String>> {
         std::fs::read_to_string(source)
             .map_err(|e| Usage(format!("--policy {source}: cannot read the file: {e}")))?
     };
-    let looks_html = {
-        let head: String = text
-            .chars()
-            .take(2_000)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        head.contains("<html") || head.contains("<!doctype") || head.contains("<body")
+    let text = if crate::policy::is_html(&text, None) {
+        crate::policy::html_text(&text)
+    } else {
+        text
     };
-    let text = if looks_html { html_text(&text) } else { text };
     Ok(extract_policy_names(&text))
-}
-
-/// The text of an HTML document, a line per text node and table cells separated by tabs.
-fn html_text(html: &str) -> String {
-    let doc = scraper::Html::parse_document(html);
-    let mut out = String::new();
-    let rows = scraper::Selector::parse("tr").ok();
-    let cells = scraper::Selector::parse("td, th").ok();
-    if let (Some(rows), Some(cells)) = (&rows, &cells) {
-        for row in doc.select(rows) {
-            let line: Vec<String> = row
-                .select(cells)
-                .map(|c| c.text().collect::<Vec<_>>().join(" ").trim().to_string())
-                .collect();
-            out.push_str(&line.join("\t"));
-            out.push('\n');
-        }
-    }
-    let skip = ["script", "style", "noscript", "template"];
-    for node in doc.root_element().descendants() {
-        if let Some(t) = node.value().as_text() {
-            let parent_skipped = node
-                .parent()
-                .and_then(|p| p.value().as_element())
-                .is_some_and(|e| skip.contains(&e.name()));
-            if !parent_skipped && !t.trim().is_empty() {
-                out.push_str(t.trim());
-                out.push('\n');
-            }
-        }
-    }
-    out
 }
 
 /// Runs `kapsel scan`.
