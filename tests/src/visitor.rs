@@ -30,11 +30,7 @@ impl Visitor {
     /// built.
     pub fn start(options: DemoOptions) -> Visitor {
         let demo = Demo::start(options).expect("the demo server starts");
-        assert!(
-            demo.banner_built(),
-            "the banner is not built: {} lacks kapsel.js/kapsel_bg.wasm — run scripts/build-banner.sh first",
-            demo.banner_dir().display()
-        );
+        require_banner(&demo);
         let chrome = Chrome::launch(&ChromeOptions::for_demo(&demo)).expect("Chromium starts");
         let tab = chrome.new_tab().expect("a tab");
         Visitor {
@@ -112,6 +108,16 @@ impl Visitor {
         .unwrap_or_default()
         .to_string()
     }
+}
+
+/// Fails the test, saying how to build it, when the demo's banner directory lacks the banner.
+pub fn require_banner(demo: &Demo) {
+    assert!(
+        demo.banner_built(),
+        "the banner is not built: {} lacks kapsel.js and kapsel_bg.wasm. Run scripts/build-banner.sh \
+         (or point KAPSEL_BANNER_DIR at a build).",
+        demo.banner_dir().display()
+    );
 }
 
 /// A set of cookie names.

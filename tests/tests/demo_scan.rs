@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use demo_support::*;
 use kapsel_demo::{Demo, DemoOptions, Site};
+use kapsel_e2e::visitor::require_banner;
 
 #[test]
 fn gated_demo_stores_exactly_the_expected_cookies_in_each_phase() {

@@ -16,6 +16,8 @@ use std::sync::OnceLock;
 use kapsel_demo::Demo;
 use serde_json::Value;
 
+pub use kapsel_e2e::visitor::set;
+
 /// The cookies that need consent on the demo, as the browser names them.
 pub const TRACKER_COOKIES: [&str; 7] = ["_ga", "_ga_EKS3MPL4", "_gid", "datr", "fr", "sb", "vuid"];
 /// The necessary cookies the demo's server sets while crawling (the banner's own comes on a choice).
@@ -59,16 +61,6 @@ pub fn kapsel_bin() -> PathBuf {
         bin
     })
     .clone()
-}
-
-/// Fails the test with the fix when the banner is not built.
-pub fn require_banner(demo: &Demo) {
-    assert!(
-        demo.banner_built(),
-        "the banner is not built: {} lacks kapsel.js and kapsel_bg.wasm. Run scripts/build-banner.sh \
-         (or point KAPSEL_BANNER_DIR at a build).",
-        demo.banner_dir().display()
-    );
 }
 
 /// One finished `kapsel scan`.
@@ -156,11 +148,6 @@ pub fn findings_of(report: &Value, kind: &str) -> BTreeSet<String> {
 /// A cookie's name.
 pub fn name(cookie: &Value) -> &str {
     cookie["name"].as_str().unwrap_or("")
-}
-
-/// The set of these names.
-pub fn set(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| s.to_string()).collect()
 }
 
 /// The report, short, for assertion messages.
