@@ -5,7 +5,10 @@
 const kapselTag = [...document.querySelectorAll("script[data-config]")].find((s) => s.src === import.meta.url)
   || document.querySelector("script[data-config]");
 const kapselUrl = kapselTag && kapselTag.dataset.config;
-const kapselWasm = new URL("kapsel_bg.wasm", import.meta.url);
+// One wasm per language (the texts are compiled in), picked by <html lang> with the catalogue's rule
+// (texts::for_lang): nn… Nynorsk, en… English, Bokmål otherwise.
+const kapselLang = document.documentElement.lang.toLowerCase().split(/[-_]/)[0];
+const kapselWasm = new URL(`kapsel_${kapselLang == "nn" || kapselLang == "en" ? kapselLang : "nb"}.wasm`, import.meta.url);
 const kapselImports = __wbg_get_imports();
 Promise.all([
   // Streaming compilation needs `Content-Type: application/wasm`; other servers get the plain way.

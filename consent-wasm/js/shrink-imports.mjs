@@ -71,10 +71,18 @@ while (pos < wasm.length) {
     else throw new Error(`unknown import kind ${kind}`);
     let name = field;
     if (/^__wbg_|^__wbindgen_/.test(field) && js.includes(field)) {
-      name = renames.get(field) || shortName(renames.size);
+      name = renames.get(field) || "";
       renames.set(field, name);
     }
-    parts.push(str(module), str(name), wasm.subarray(descStart, p));
+    // A renamed field's name is filled in below, once every import is known.
+    parts.push(str(module), renames.has(field) ? [field] : str(name), wasm.subarray(descStart, p));
+  }
+  // Names by where the glue first mentions each import, not by import order: builds that import
+  // the same (one per language) get the same names, so one glue serves them all.
+  const byGlue = [...renames.keys()].sort((a, b) => js.indexOf(a) - js.indexOf(b));
+  byGlue.forEach((field, i) => renames.set(field, shortName(i)));
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i] instanceof Array) parts[i] = str(renames.get(parts[i][0]));
   }
   const body = Buffer.concat(parts);
   out.push(Buffer.from([2]), encodeLeb(body.length), body);

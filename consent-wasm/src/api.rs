@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 /// bootstrap's `dataLayer` push function.
 #[wasm_bindgen]
 pub fn start(declaration: JsValue, push: JsValue) {
-    let t = texts::for_lang(&dom::page_lang());
+    let t = texts::for_page();
     let config = Config::read(declaration);
     let gpc = signals::global_privacy_control();
     if !state::init(config, t, gpc, Some(push)) {

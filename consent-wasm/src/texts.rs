@@ -1,5 +1,10 @@
 //! The banner's wording in Bokmål, Nynorsk and English, chosen by `<html lang>`.
 //!
+//! Each language is behind a cargo feature of its own (`nb`, `nn`, `en`; all three by default).
+//! `scripts/build-banner.sh` builds one wasm per language with just that one, so a visitor
+//! downloads only the wording of the page's language: the bootstrap picks `kapsel_<lang>.wasm`
+//! by the same rule as [`for_lang`]. A build with several languages chooses at start.
+//!
 //! Each language is one string of pieces separated by `|`, in the order of the accessors below
 //! (the `// name` after each piece says which), split once when the banner starts. Constant
 //! structs of string slices would cost a table of pointers and lengths per language in the wasm.
@@ -129,6 +134,7 @@ impl Texts {
 }
 
 /// Bokmål.
+#[cfg(feature = "nb")]
 pub const NB: &str = concat!(
     "nb|", // code
     "Informasjonskapsler|", // title
@@ -188,6 +194,7 @@ pub const NB: &str = concat!(
 );
 
 /// Nynorsk.
+#[cfg(feature = "nn")]
 pub const NN: &str = concat!(
     "nn|", // code
     "Informasjonskapslar|", // title
@@ -247,6 +254,7 @@ pub const NN: &str = concat!(
 );
 
 /// English.
+#[cfg(feature = "en")]
 pub const EN: &str = concat!(
     "en|", // code
     "Cookies|", // title
@@ -307,13 +315,35 @@ pub const EN: &str = concat!(
 
 /// The texts for a `<html lang>` value: `nn…` Nynorsk, `en…` English, Bokmål otherwise (the
 /// catalogue's rule).
+/// A build with fewer languages falls back to the first it has (nb, nn, en).
 pub fn for_lang(lang: &str) -> Texts {
-    Texts::split(match Lang::from_html_lang(lang) {
-        Lang::Nn => NN,
-        Lang::En => EN,
-        Lang::Nb => NB,
-    })
+    let wanted = Lang::from_html_lang(lang);
+    let source = BUILT
+        .iter()
+        .find(|(l, _)| *l == wanted)
+        .or(BUILT.first())
+        .map_or("", |(_, s)| s);
+    Texts::split(source)
 }
+
+/// The texts for this page: [`for_lang`] of `<html lang>`, which a one-language build (the
+/// bootstrap already picked it by that rule) need not read.
+pub fn for_page() -> Texts {
+    match BUILT {
+        [(_, only)] => Texts::split(only),
+        _ => for_lang(&crate::dom::page_lang()),
+    }
+}
+
+/// The languages built in.
+const BUILT: &[(Lang, &str)] = &[
+    #[cfg(feature = "nb")]
+    (Lang::Nb, NB),
+    #[cfg(feature = "nn")]
+    (Lang::Nn, NN),
+    #[cfg(feature = "en")]
+    (Lang::En, EN),
+];
 
 /// Retention units as declarations write them (English, Bokmål, Nynorsk), each after its kind:
 /// 0 session, 1 year, 2 month, 3 day, 4 hour, 5 minute.

@@ -88,7 +88,7 @@ pub struct DemoOptions {
     pub port: u16,
     /// Port of the HTTPS stand-in trackers (0: any free port; 443 for real-looking URLs).
     pub tracker_port: u16,
-    /// Where the banner build (`kapsel.js`, `kapsel_bg.wasm`) is; `None`: env `KAPSEL_BANNER_DIR`,
+    /// Where the banner build (`kapsel.js`, `kapsel_nb.wasm` …) is; `None`: env `KAPSEL_BANNER_DIR`,
     /// else `<repo>/target/banner`.
     pub banner_dir: Option<PathBuf>,
 }
@@ -288,10 +288,16 @@ impl Demo {
         &self.banner_dir
     }
 
-    /// Whether the banner build is there (`kapsel.js` and `kapsel_bg.wasm`).
+    /// Whether the banner build is there (`kapsel.js` and one wasm per language).
     pub fn banner_built(&self) -> bool {
-        self.banner_dir.join("kapsel.js").is_file()
-            && self.banner_dir.join("kapsel_bg.wasm").is_file()
+        [
+            "kapsel.js",
+            "kapsel_nb.wasm",
+            "kapsel_nn.wasm",
+            "kapsel_en.wasm",
+        ]
+        .iter()
+        .all(|f| self.banner_dir.join(f).is_file())
     }
 
     /// The stand-in trackers' self-signed certificate (DER), generated at start-up: a client that

@@ -15,7 +15,7 @@ player.vimeo.com) over HTTPS on one port, until Ctrl-C.
 
   --port N          the site's port (default 0: any free port)
   --tracker-port N  the trackers' HTTPS port (default 0: any free port; 443 gives real-looking URLs)
-  --banner-dir DIR  where kapsel.js and kapsel_bg.wasm are (default $KAPSEL_BANNER_DIR or <repo>/target/banner)
+  --banner-dir DIR  where kapsel.js and kapsel_<lang>.wasm are (default $KAPSEL_BANNER_DIR or <repo>/target/banner)
   --ungated         serve the breach: banner removed, trackers ungated
   --site-dir DIR    serve another folder of pages instead
   --env-file FILE   also write KAPSEL_DEMO_URL, KAPSEL_DEMO_DECLARATION, KAPSEL_DEMO_SCAN_ARGS and

@@ -10,6 +10,7 @@
 //! shape, the canonical form with one `*` per wildcard; matching walks the shape's bytes.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 /// The wildcard in a pattern's shape. `*` is always a wildcard as written, never a literal, so a
@@ -21,8 +22,9 @@ const WILD: u8 = b'*';
 pub struct NamePattern {
     /// As written, trimmed.
     text: String,
-    /// Literal text with one `*` per wildcard (consecutive wildcards are one): the canonical form.
-    shape: String,
+    /// Literal text with one `*` per wildcard (consecutive wildcards are one): the canonical form,
+    /// valid UTF-8.
+    shape: Vec<u8>,
 }
 
 impl NamePattern {
@@ -36,43 +38,39 @@ impl NamePattern {
     /// back (a resolved declaration writes names that way): no whitespace is removed. It spares
     /// the banner the Unicode whitespace tables.
     pub fn parse_trimmed(trimmed: &str) -> NamePattern {
+        // Built byte by byte and cut only at ASCII bytes, so the shape stays valid UTF-8; written
+        // with plain indices, as the banner links this and every iterator adapter costs it bytes.
         let b = trimmed.as_bytes();
-        let mut shape = String::new();
-        // Start of the literal run not yet copied into `shape`.
-        let mut literal = 0;
+        let mut shape = Vec::with_capacity(b.len());
         let mut i = 0;
         while let Some(&c) = b.get(i) {
             // How many bytes after `c` the wildcard covers; only a closed bracket with something
             // inside is a placeholder (`[` alone is literal).
             let covers = match c {
-                b'*' => Some(0),
+                WILD => Some(0),
                 b'<' | b'[' | b'{' => closing(b, i + 1, c),
                 _ => None,
             };
             i += 1;
-            if let Some(covers) = covers {
-                // Splitting at ASCII bytes keeps char boundaries: `get` never fails here.
-                shape.push_str(trimmed.get(literal..i - 1).unwrap_or_default());
-                if !shape.ends_with('*') {
-                    shape.push('*');
+            match covers {
+                Some(covers) => {
+                    if shape.last() != Some(&WILD) {
+                        shape.push(WILD);
+                    }
+                    i += covers;
                 }
-                i += covers;
-                literal = i;
+                None => shape.push(c),
             }
         }
-        // `AMCV_xxxxx`, `_hjSession_###`: a placeholder run at the end after a separator.
-        let tail = b.get(literal..).unwrap_or_default();
-        let run = tail
-            .iter()
-            .rev()
-            .take_while(|c| matches!(c, b'x' | b'X' | b'#'))
-            .count();
-        let separator = tail.len().checked_sub(run + 1).and_then(|k| tail.get(k));
-        if run >= 3 && matches!(separator, Some(b'_' | b'.' | b'-')) {
-            shape.push_str(trimmed.get(literal..b.len() - run).unwrap_or_default());
-            shape.push('*');
-        } else {
-            shape.push_str(trimmed.get(literal..).unwrap_or_default());
+        // `AMCV_xxxxx`, `_hjSession_###`: a run of three or more placeholder characters ending
+        // the last literal, after a separator.
+        let mut run = shape.len();
+        while run > 0 && matches!(shape[run - 1], b'x' | b'X' | b'#') {
+            run -= 1;
+        }
+        if shape.len() - run >= 3 && run > 0 && matches!(shape[run - 1], b'_' | b'.' | b'-') {
+            shape.truncate(run);
+            shape.push(WILD);
         }
         NamePattern {
             text: String::from(trimmed),
@@ -87,20 +85,21 @@ impl NamePattern {
 
     /// Whether this is a plain name, without wildcards.
     pub fn is_exact(&self) -> bool {
-        !self.shape.as_bytes().contains(&WILD)
+        !self.shape.contains(&WILD)
     }
 
     /// The literal text before the first wildcard (the whole name for an exact pattern).
     pub fn prefix(&self) -> &str {
-        let end = self.shape.bytes().position(|c| c == WILD);
-        self.shape
+        // The text as written starts with the same literal bytes.
+        let end = self.shape.iter().position(|&c| c == WILD);
+        self.text
             .get(..end.unwrap_or(self.shape.len()))
             .unwrap_or_default()
     }
 
     /// The canonical form: literals with `*` for each wildcard (`_ga_<container-id>` → `_ga_*`).
     pub fn canonical(&self) -> String {
-        self.shape.clone()
+        String::from_utf8_lossy(&self.shape).into_owned()
     }
 
     /// How many literal characters the pattern pins down; exact names rank above any pattern.
@@ -108,8 +107,8 @@ impl NamePattern {
         // Characters, not bytes: UTF-8 continuation bytes do not count.
         let literal = self
             .shape
-            .bytes()
-            .filter(|&c| c != WILD && c & 0xc0 != 0x80)
+            .iter()
+            .filter(|&&c| c != WILD && c & 0xc0 != 0x80)
             .count();
         if self.is_exact() {
             literal + 10_000
@@ -120,12 +119,12 @@ impl NamePattern {
 
     /// Whether a cookie name matches (case-sensitive).
     pub fn matches(&self, name: &str) -> bool {
-        glob(self.shape.as_bytes(), name.as_bytes(), false)
+        glob(&self.shape, name.as_bytes(), false)
     }
 
     /// Whether a cookie name matches ignoring ASCII case.
     pub fn matches_ignore_case(&self, name: &str) -> bool {
-        glob(self.shape.as_bytes(), name.as_bytes(), true)
+        glob(&self.shape, name.as_bytes(), true)
     }
 
     /// Whether two patterns describe the same names (`_ga_<id>` and `_ga_*` do).
@@ -141,7 +140,7 @@ impl NamePattern {
         }
         // A concrete representative: each wildcard replaced by one character.
         let sample: String = self
-            .shape
+            .canonical()
             .chars()
             .map(|c| if c == '*' { '0' } else { c })
             .collect();
@@ -180,31 +179,35 @@ fn same(a: &[u8], b: &[u8], fold: bool) -> bool {
 /// last literal must then end the name. A literal starts with a UTF-8 lead byte, so it can only be
 /// found on a char boundary: "one byte or more" before it is "one character or more".
 fn glob(shape: &[u8], name: &[u8], fold: bool) -> bool {
-    let mut pieces = shape.split(|&c| c == WILD);
-    let first = pieces.next().unwrap_or_default();
-    let rest = match name.get(..first.len()) {
-        Some(head) if same(head, first, fold) => name.get(first.len()..).unwrap_or_default(),
-        _ => return false,
-    };
-    let Some(last) = pieces.next_back() else {
-        return rest.is_empty();
-    };
-    let mut rest = rest;
-    for piece in pieces {
-        let mut at = 1;
+    // `name[at..]` still to match; `piece` is the shape's literal up to the next wildcard.
+    let mut rest = shape;
+    let mut at = 0;
+    let mut wild = false;
+    loop {
+        let end = rest.iter().position(|&c| c == WILD);
+        let piece = rest.get(..end.unwrap_or(rest.len())).unwrap_or_default();
+        let Some(end) = end else {
+            // The last literal ends the name, after at least one byte when a wildcard precedes.
+            let Some(from) = name.len().checked_sub(piece.len()) else {
+                return false;
+            };
+            return from >= at + usize::from(wild)
+                && (from == at || wild)
+                && same(name.get(from..).unwrap_or_default(), piece, fold);
+        };
+        // Leftmost place of the literal: right here after a literal, one byte on after a wildcard.
+        let mut from = at + usize::from(wild);
         loop {
-            match rest.get(at..at + piece.len()) {
+            match name.get(from..from + piece.len()) {
                 Some(window) if same(window, piece, fold) => break,
-                Some(_) => at += 1,
-                None => return false,
+                Some(_) if wild => from += 1,
+                _ => return false,
             }
         }
-        rest = rest.get(at + piece.len()..).unwrap_or_default();
+        at = from + piece.len();
+        rest = rest.get(end + 1..).unwrap_or_default();
+        wild = true;
     }
-    rest.len() > last.len()
-        && rest
-            .get(rest.len() - last.len()..)
-            .is_some_and(|tail| same(tail, last, fold))
 }
 
 #[cfg(test)]

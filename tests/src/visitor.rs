@@ -114,7 +114,7 @@ impl Visitor {
 pub fn require_banner(demo: &Demo) {
     assert!(
         demo.banner_built(),
-        "the banner is not built: {} lacks kapsel.js and kapsel_bg.wasm. Run scripts/build-banner.sh \
+        "the banner is not built: {} lacks kapsel.js or a kapsel_<lang>.wasm. Run scripts/build-banner.sh \
          (or point KAPSEL_BANNER_DIR at a build).",
         demo.banner_dir().display()
     );

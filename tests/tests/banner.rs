@@ -291,6 +291,25 @@ fn a_nynorsk_page_gets_a_nynorsk_banner() {
 }
 
 #[test]
+fn an_english_page_gets_an_english_banner_and_only_its_language() {
+    let s = setup();
+    s.visit("/en/");
+    assert_eq!(s.js("document.getElementById('kapsel-banner').lang"), "en");
+    assert_eq!(s.text("#kapsel-title"), "Cookies");
+    assert_eq!(s.text("[data-kapsel-action=reject-all]"), "Reject all");
+    assert_eq!(
+        s.text("[data-kapsel-placeholder] button"),
+        "Allow marketing"
+    );
+    // `en-GB` picked the English build; no other language's wasm was fetched.
+    let wasm = s.js(
+        "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
+           .filter(p => p.endsWith('.wasm'))",
+    );
+    assert_eq!(wasm, serde_json::json!(["/kapsel/kapsel_en.wasm"]));
+}
+
+#[test]
 fn a_broken_declaration_blocks_everything() {
     let s = setup();
     s.visit("/broken/");
