@@ -86,21 +86,17 @@ pub fn start(declaration: JsValue, push: JsValue) {
 pub fn on_click(event: Ev) {
     // A click's target is an element (or, for a synthetic event, the document or window: no
     // `closest`, nothing to do).
-    let Some(el) = event
-        .target()
-        .filter(|t| dom::get(t, "closest").is_function())
-        .and_then(|t| t.unchecked_into::<El>().up("[data-kapsel-action]"))
-    else {
+    let Some(el) = dom::target(&event).and_then(|t| t.up("[data-kapsel-action]")) else {
         return;
     };
     // A page's own `<a data-kapsel-action>` must not navigate.
-    event.prevent_default();
+    dom::prevent_default(&event);
     let cats = |e: &El| {
-        e.get_attribute("data-kapsel-category")
+        e.attr("data-kapsel-category")
             .and_then(|c| mask::parse_list(&c))
             .unwrap_or(0)
     };
-    match el.get_attribute("data-kapsel-action").as_deref() {
+    match el.attr("data-kapsel-action").as_deref() {
         Some("accept-all") => accept_all(),
         Some("reject-all") => reject_all(),
         Some("settings") => banner::settings_layer(),
@@ -142,7 +138,7 @@ pub fn reject_all() {
 pub fn accept(categories: JsValue) {
     let mut mask = NECESSARY;
     if dom::is_array(&categories) {
-        for v in dom::items(&categories) {
+        for v in dom::items(categories) {
             mask |= dom::string(&v).and_then(|s| mask::from_id(&s)).unwrap_or(0);
         }
     }

@@ -32,14 +32,14 @@ fn button(m: &mut Markup, action: &str, text: &str, secondary: bool) {
 /// focuses it.
 fn show(m: &Markup) {
     match dom::by_id(ROOT) {
-        Some(open) => open.remove(),
+        Some(open) => open.detach(),
         None => state::remember_focus(dom::active()),
     }
     dom::insert_in_body("afterbegin", m.html());
     let Some(root) = dom::by_id(ROOT) else { return };
     m.fill(&root);
     if let Some(reopen) = dom::by_id(REOPEN) {
-        reopen.remove();
+        reopen.detach();
     }
     root.focus();
 }
@@ -227,12 +227,12 @@ pub fn settings_layer() {
 pub fn close() {
     let Some(root) = dom::by_id(ROOT) else { return };
     let had_focus = root.up(":focus-within").is_some();
-    root.remove();
+    root.detach();
     reopen_control();
     // Back where focus was; when that was the reopen control (replaced while the banner was
     // open), to the new one.
     match state::take_focus() {
-        Some(back) if had_focus && back.is_connected() => back.focus(),
+        Some(back) if had_focus && back.connected() => back.focus(),
         Some(_) if had_focus => {
             if let Some(reopen) = dom::by_id(REOPEN) {
                 reopen.focus();

@@ -95,7 +95,7 @@ impl Config {
             if !list.is_undefined() && !dom::is_array(&list) {
                 return None;
             }
-            for entry in dom::items(&list) {
+            for entry in dom::items(list) {
                 let c = category(&entry);
                 let named = key == "services" || !text(&entry, "name").is_empty();
                 if c == 0 || !named {
@@ -118,14 +118,14 @@ impl Config {
 
     /// The declared services (`"services"`) or cookies (`"cookies"`), as JS objects.
     pub fn entries(&self, key: &str) -> dom::Items {
-        dom::items(&dom::get(&self.js, key))
+        dom::items(dom::get(&self.js, key))
     }
 
     /// The name of the service an embed URL belongs to, by its declared hosts.
     pub fn service_for_url(&self, url: &str) -> Option<String> {
         let host = crate::bytes::host(url);
         self.entries("services").into_iter().find_map(|s| {
-            let hit = dom::items(&dom::get(&s, "hosts")).any(|h| {
+            let hit = dom::items(dom::get(&s, "hosts")).any(|h| {
                 dom::string(&h).is_some_and(|h| {
                     host.strip_suffix(h.as_str())
                         .is_some_and(|head| head.is_empty() || head.ends_with("."))

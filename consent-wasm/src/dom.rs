@@ -14,17 +14,22 @@
 //! `Reflect.get`/`set` and `Function.prototype.call` take `&str` keys and arguments directly (no
 //! JS string made first), and strings are read with `typeof` and `String(…)`.
 //!
+//! Properties of the browser's objects (`document.cookie`, `location.hostname`, `event.target`,
+//! `iframe.offsetWidth` …) are read and written with `Reflect.get`/`Reflect.set` too, and methods
+//! are bound to return plain `JsValue`s, checked in Rust: a binding of its own per property, or
+//! one that returns a string or an optional object, costs a glue function each with its own
+//! string copying or null check, where two shared ones do. web-sys gives the types.
+//!
 //! Hand-written statics: the `document` and `location` globals. web-sys reaches them only through
 //! `window()`, which goes through `js_sys::global()` (four guarded global lookups and an
 //! `instanceof Window` check) for what is one identifier in JS. What web-sys has no binding for
 //! at all — `navigator.globalPrivacyControl` (a draft standard) and the page's own `fbq` — is read
-//! with `Reflect.get` on `document.defaultView`.
+//! from `document.defaultView`.
 
 use alloc::string::String;
-use js_sys::{Array, Object};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlDocument;
 
 pub use web_sys::{Element as El, Event as Ev};
 
@@ -32,11 +37,11 @@ pub use web_sys::{Element as El, Event as Ev};
 extern "C" {
     /// `document` (see the module documentation for why it is bound here).
     #[wasm_bindgen(thread_local_v2, js_name = document)]
-    static DOC: HtmlDocument;
+    static DOC: JsValue;
 
     /// `location`.
     #[wasm_bindgen(thread_local_v2, js_name = location)]
-    static LOC: Obj;
+    static LOC: JsValue;
 
     /// Any DOM object, for the methods the banner binds itself: without web-sys's exception
     /// handling (a `Result` per call, unpacked in wasm and wrapped in JS), for calls that can only
@@ -44,40 +49,38 @@ extern "C" {
     pub type Obj;
     #[wasm_bindgen(method, js_name = setAttribute)]
     fn set_attribute(this: &Obj, name: &str, value: &str);
+    #[wasm_bindgen(method, js_name = getAttribute)]
+    fn get_attribute(this: &Obj, name: &str) -> JsValue;
     #[wasm_bindgen(method, js_name = removeAttribute)]
     fn remove_attribute(this: &Obj, name: &str);
     #[wasm_bindgen(method, js_name = querySelectorAll)]
     fn query_selector_all(this: &Obj, selector: &str) -> JsValue;
+    #[wasm_bindgen(method, js_name = getElementById)]
+    fn get_element_by_id(this: &Obj, id: &str) -> JsValue;
     #[wasm_bindgen(method, js_name = insertAdjacentHTML)]
     fn insert_adjacent_html(this: &Obj, position: &str, html: &str);
     #[wasm_bindgen(method, js_name = replaceWith)]
     fn replace_with(this: &Obj, node: &Obj);
     #[wasm_bindgen(method, js_name = cloneNode)]
-    fn clone_node(this: &Obj, deep: bool) -> Obj;
+    fn clone_node(this: &Obj, deep: bool) -> JsValue;
     #[wasm_bindgen(method, js_name = focus)]
     fn focus_(this: &Obj);
+    #[wasm_bindgen(method, js_name = remove)]
+    fn remove_(this: &Obj);
     #[wasm_bindgen(method, js_name = setProperty)]
     fn set_property(this: &Obj, name: &str, value: &str);
-    #[wasm_bindgen(method, getter)]
-    fn style(this: &Obj) -> Obj;
-    #[wasm_bindgen(method, getter)]
-    fn hostname(this: &Obj) -> String;
-    #[wasm_bindgen(method, getter)]
-    fn pathname(this: &Obj) -> String;
-    #[wasm_bindgen(method, getter)]
-    fn protocol(this: &Obj) -> String;
     #[wasm_bindgen(method, js_name = reload)]
     fn reload_(this: &Obj);
     #[wasm_bindgen(method, js_name = replaceSync)]
     fn replace_sync(this: &Obj, css: &str);
     #[wasm_bindgen(method, js_name = dispatchEvent)]
     fn dispatch_event(this: &Obj, event: &Obj);
+    #[wasm_bindgen(method, js_name = preventDefault)]
+    fn prevent_default(this: &Obj);
+    #[wasm_bindgen(method, js_name = push)]
+    fn push(this: &Obj, value: &JsValue);
     #[wasm_bindgen(method, js_name = closest)]
-    fn closest_(this: &Obj, selector: &str) -> Option<El>;
-    #[wasm_bindgen(method, getter)]
-    fn cookie(this: &Obj) -> String;
-    #[wasm_bindgen(method, setter)]
-    fn set_cookie(this: &Obj, value: &str);
+    fn closest_(this: &Obj, selector: &str) -> JsValue;
     #[wasm_bindgen(catch, method, js_name = call)]
     fn call2(this: &Obj, this_arg: &JsValue, a: &str, b: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, method, js_name = call)]
@@ -88,6 +91,12 @@ extern "C" {
     fn reflect_get(obj: &JsValue, key: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     fn reflect_set(obj: &JsValue, key: &str, value: &JsValue);
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    fn reflect_get_index(obj: &JsValue, index: u32) -> JsValue;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
+    fn is_array_(value: &JsValue) -> bool;
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
 
     /// `CSSStyleSheet`.
     #[wasm_bindgen(js_name = CSSStyleSheet)]
@@ -106,18 +115,45 @@ fn obj(v: &impl JsCast) -> &Obj {
     v.unchecked_ref()
 }
 
+/// A property of one of the browser's own objects (getters run).
+fn prop(of: &impl AsRef<JsValue>, key: &str) -> JsValue {
+    reflect_get(of.as_ref(), key)
+}
+
+/// A string property of one of the browser's own objects.
+fn prop_string(of: &impl AsRef<JsValue>, key: &str) -> String {
+    js_string(&prop(of, key))
+}
+
+/// A value that is an element (or other object), or `None` for `null`/`undefined`.
+fn element(value: JsValue) -> Option<El> {
+    value.is_object().then(|| value.unchecked_into())
+}
+
 /// What the banner does with an element, over web-sys's `Element` (impossible errors dropped).
 pub trait ElExt {
+    /// `getAttribute` (`None` when absent).
+    fn attr(&self, name: &str) -> Option<String>;
     /// `setAttribute` (Kapsel's own, valid attribute names).
     fn set(&self, name: &str, value: &str);
     /// `removeAttribute`.
     fn unset(&self, name: &str);
     /// `focus()`.
     fn focus(&self);
+    /// `remove()`.
+    fn detach(&self);
     /// `closest(selector)` (a valid selector).
     fn up(&self, selector: &str) -> Option<El>;
+    /// `previousElementSibling`.
+    fn before(&self) -> Option<El>;
+    /// `isConnected`.
+    fn connected(&self) -> bool;
+    /// `offsetWidth` and `offsetHeight`, in CSS pixels.
+    fn size(&self) -> [u64; 2];
     /// `insertAdjacentHTML` (Kapsel's own markup).
     fn insert_html(&self, position: &str, html: &str);
+    /// `textContent = text`.
+    fn set_text(&self, text: &str);
     /// `style.setProperty` (CSSOM: allowed under a strict `style-src`).
     fn set_style(&self, name: &str, value: &str);
     /// `cloneNode(true)`.
@@ -127,6 +163,10 @@ pub trait ElExt {
 }
 
 impl ElExt for El {
+    fn attr(&self, name: &str) -> Option<String> {
+        string(&obj(self).get_attribute(name))
+    }
+
     fn set(&self, name: &str, value: &str) {
         obj(self).set_attribute(name, value);
     }
@@ -139,16 +179,36 @@ impl ElExt for El {
         obj(self).focus_();
     }
 
+    fn detach(&self) {
+        obj(self).remove_();
+    }
+
     fn up(&self, selector: &str) -> Option<El> {
-        obj(self).closest_(selector)
+        element(obj(self).closest_(selector))
+    }
+
+    fn before(&self) -> Option<El> {
+        element(prop(self, "previousElementSibling"))
+    }
+
+    fn connected(&self) -> bool {
+        prop(self, "isConnected").as_bool() == Some(true)
+    }
+
+    fn size(&self) -> [u64; 2] {
+        ["offsetWidth", "offsetHeight"].map(|k| prop(self, k).as_f64().unwrap_or(0.0) as u64)
     }
 
     fn insert_html(&self, position: &str, html: &str) {
         obj(self).insert_adjacent_html(position, html);
     }
 
+    fn set_text(&self, text: &str) {
+        reflect_set(self, "textContent", &JsValue::from_str(text));
+    }
+
     fn set_style(&self, name: &str, value: &str) {
-        obj(self).style().set_property(name, value);
+        obj(&prop(self, "style")).set_property(name, value);
     }
 
     fn deep_clone(&self) -> El {
@@ -160,9 +220,21 @@ impl ElExt for El {
     }
 }
 
+/// The element an event is aimed at, if it is one (a synthetic event may target the document or
+/// the window: no `closest`).
+pub fn target(event: &Ev) -> Option<El> {
+    let t = prop(event, "target");
+    get(&t, "closest").is_function().then(|| t.unchecked_into())
+}
+
+/// `event.preventDefault()`.
+pub fn prevent_default(event: &Ev) {
+    obj(event).prevent_default();
+}
+
 /// `document.getElementById`.
 pub fn by_id(id: &str) -> Option<El> {
-    DOC.with(|d| d.get_element_by_id(id))
+    element(DOC.with(|d| obj(d).get_element_by_id(id)))
 }
 
 /// Every element matching `selector` (one of Kapsel's constant selectors), in document order
@@ -172,19 +244,23 @@ pub fn query_all(within: Option<&El>, selector: &str) -> impl Iterator<Item = El
         Some(e) => obj(e).query_selector_all(selector),
         None => DOC.with(|d| obj(d).query_selector_all(selector)),
     };
-    items(&list).map(JsCast::unchecked_into)
+    items(list).map(JsCast::unchecked_into)
 }
 
-/// The items of an array or array-like (NodeList …), one by one; none for anything else.
-pub fn items(list: &JsValue) -> Items {
-    let arr = list.is_object().then(|| Array::from(list));
-    let len = arr.as_ref().map_or(0, Array::length);
-    Items { arr, next: 0, len }
+/// The items of an array or array-like (a static NodeList …), one by one; none for anything
+/// else.
+pub fn items(list: JsValue) -> Items {
+    let len = if list.is_object() {
+        prop(&list, "length").as_f64().unwrap_or(0.0) as u32
+    } else {
+        0
+    };
+    Items { list, next: 0, len }
 }
 
-/// An iterator over a JS array (a static copy of an array-like, taken by `Array.from`).
+/// An iterator over a JS array or static array-like.
 pub struct Items {
-    arr: Option<Array>,
+    list: JsValue,
     next: u32,
     len: u32,
 }
@@ -196,13 +272,13 @@ impl Iterator for Items {
             return None;
         }
         self.next += 1;
-        Some(self.arr.as_ref()?.get(self.next - 1))
+        Some(reflect_get_index(&self.list, self.next - 1))
     }
 }
 
 /// Whether a value is an array.
 pub fn is_array(value: &JsValue) -> bool {
-    Array::is_array(value)
+    is_array_(value)
 }
 
 /// `obj[key]`, `undefined` when `obj` is not an object. Only plain data (the parsed declaration)
@@ -222,7 +298,7 @@ pub fn string(value: &JsValue) -> Option<String> {
 
 /// A property of the page's window (`fbq`, `navigator` …).
 pub fn global(name: &str) -> JsValue {
-    get(&DOC.with(|d| d.default_view()).into(), name)
+    get(&DOC.with(|d| prop(d, "defaultView")), name)
 }
 
 /// A fresh `{}`.
@@ -249,63 +325,63 @@ pub fn call(f: &JsValue, a: &str, b: &str, c: Option<&JsValue>) {
 
 /// Inserts Kapsel's constant markup into `<body>` (`afterbegin` or `beforeend`).
 pub fn insert_in_body(position: &str, html: &str) {
-    if let Some(body) = DOC.with(|d| d.body()) {
+    if let Some(body) = element(DOC.with(|d| prop(d, "body"))) {
         body.insert_html(position, html);
     }
 }
 
 /// `<html lang>`, or empty.
 pub fn page_lang() -> String {
-    DOC.with(|d| d.document_element())
-        .and_then(|root| root.get_attribute("lang"))
+    element(DOC.with(|d| prop(d, "documentElement")))
+        .and_then(|root| root.attr("lang"))
         .unwrap_or_default()
 }
 
 /// `document.activeElement`.
 pub fn active() -> Option<El> {
-    DOC.with(|d| d.active_element())
+    element(DOC.with(|d| prop(d, "activeElement")))
 }
 
 /// `document.cookie` (read; empty where cookies are unavailable).
 pub fn cookie() -> String {
-    DOC.with(|d| obj(d).cookie())
+    DOC.with(|d| prop_string(d, "cookie"))
 }
 
 /// `document.cookie = value` (write one cookie).
 pub fn set_cookie(value: &str) {
-    DOC.with(|d| obj(d).set_cookie(value));
+    DOC.with(|d| reflect_set(d, "cookie", &JsValue::from_str(value)));
 }
 
 /// `location.hostname`.
 pub fn hostname() -> String {
-    LOC.with(Obj::hostname)
+    LOC.with(|l| prop_string(l, "hostname"))
 }
 
 /// `location.pathname`.
 pub fn pathname() -> String {
-    LOC.with(Obj::pathname)
+    LOC.with(|l| prop_string(l, "pathname"))
 }
 
 /// Whether the page is served over HTTPS.
 pub fn secure() -> bool {
-    LOC.with(Obj::protocol) == "https:"
+    LOC.with(|l| prop_string(l, "protocol")) == "https:"
 }
 
 /// `location.reload()`.
 pub fn reload() {
-    LOC.with(Obj::reload_);
+    LOC.with(|l| obj(l).reload_());
 }
 
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {
-    (js_sys::Date::now() / 1000.0) as u64
+    (date_now() / 1000.0) as u64
 }
 
 /// Adds `css` to the document as a constructable stylesheet (no `<style>`: CSP-safe).
 pub fn adopt_css(css: &str) {
     let sheet = Sheet::new();
     obj(&sheet).replace_sync(css);
-    DOC.with(|d| d.adopted_style_sheets().push(&sheet));
+    DOC.with(|d| obj(&prop(d, "adoptedStyleSheets")).push(&sheet));
 }
 
 /// Dispatches `CustomEvent(kind, {detail})` on `document`.

@@ -8,8 +8,6 @@ use crate::markup::Markup;
 use crate::mask;
 use crate::state;
 use alloc::string::String;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlScriptElement};
 
 const DONE: &str = "data-kapsel-done";
 const PLACEHOLDER: &str = "data-kapsel-placeholder";
@@ -21,7 +19,7 @@ const FRAMES: &str = "iframe[data-consent]:not([data-kapsel-done])";
 
 /// The categories a gated element asks for; `None` (never allowed: fail closed) when unknown.
 fn needs(e: &El) -> Option<u8> {
-    mask::parse_list(&e.get_attribute("data-consent")?)
+    mask::parse_list(&e.attr("data-consent")?)
 }
 
 /// Activates every gated element whose categories are all in `mask`, and puts placeholders in
@@ -54,28 +52,26 @@ pub fn requested() -> u8 {
 /// `async=false` keeps inserted scripts in insertion order.
 fn run_script(old: &El) {
     let new = old.deep_clone();
-    match old.get_attribute("data-type") {
+    match old.attr("data-type") {
         // `data-type` carries a real type (e.g. `module`) when the script needs one.
         Some(t) => new.set("type", &t),
         None => new.unset("type"),
     }
-    new.unchecked_ref::<HtmlScriptElement>().set_async(false);
+    dom::set_key(&new, "async", &wasm_bindgen::JsValue::FALSE);
     old.replace_by(&new);
 }
 
 /// The placeholder in front of an iframe, if any (it hides the iframe: see [`crate::style`]).
 fn placeholder_of(frame: &El) -> Option<El> {
-    frame
-        .previous_element_sibling()
-        .filter(|p| p.get_attribute(PLACEHOLDER).is_some())
+    frame.before().filter(|p| p.attr(PLACEHOLDER).is_some())
 }
 
 fn load_iframe(frame: &El) {
     if let Some(ph) = placeholder_of(frame) {
-        ph.remove();
+        ph.detach();
     }
     frame.set(DONE, "");
-    if let Some(src) = frame.get_attribute("data-src") {
+    if let Some(src) = frame.attr("data-src") {
         frame.set("src", &src);
     }
 }
@@ -85,17 +81,16 @@ fn placeholder(frame: &El, need: u8) {
         return;
     }
     let t = state::texts();
-    let src = frame.get_attribute("data-src").unwrap_or_default();
+    let src = frame.attr("data-src").unwrap_or_default();
     let need = need & !mask::NECESSARY;
     let name: String = state::config()
         .and_then(|c| c.service_for_url(&src))
-        .or_else(|| frame.get_attribute("title"))
+        .or_else(|| frame.attr("title"))
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| String::from(crate::bytes::host(&src)));
     // Sized like the iframe: its width/height attributes, else its layout box (read before the
     // placeholder hides it).
-    let frame_box: &HtmlElement = frame.unchecked_ref();
-    let px = [frame_box.offset_width(), frame_box.offset_height()];
+    let px = frame.size();
     let mut why = String::from(t.blocked_a());
     why.push_str(&name);
     why.push_str(t.blocked_b());
@@ -131,10 +126,10 @@ fn placeholder(frame: &El, need: u8) {
     };
     m.fill(&ph);
     for (prop, px) in ["width", "height"].into_iter().zip(px) {
-        let mut v = frame.get_attribute(prop).unwrap_or_default();
+        let mut v = frame.attr(prop).unwrap_or_default();
         if v.bytes().all(|c| c.is_ascii_digit()) {
             if v.is_empty() {
-                crate::record::push_decimal(&mut v, px.max(0) as u64);
+                crate::record::push_decimal(&mut v, px);
             }
             v.push_str("px");
         }

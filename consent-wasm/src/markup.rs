@@ -54,7 +54,7 @@ impl Markup {
     /// Fills the slots below `root`, the element the markup was inserted as.
     pub fn fill(&self, root: &El) {
         for (el, text) in dom::query_all(Some(root), "[data-k]").zip(&self.texts) {
-            el.set_text_content(Some(text));
+            el.set_text(text);
         }
         if let Some(a) = dom::query_all(Some(root), "[data-h]").next() {
             a.set("href", &self.href);
