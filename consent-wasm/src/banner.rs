@@ -10,7 +10,7 @@ use crate::dom::{self, ElExt};
 use crate::markup::Markup;
 use crate::mask::{self, MARKETING, NECESSARY};
 use crate::state;
-use crate::texts::{self, Texts};
+use crate::texts::Texts;
 use alloc::string::String;
 
 /// The banner root's id.
@@ -171,7 +171,7 @@ pub fn settings_layer() {
                 rest.push_str(&provider);
                 crate::bytes::push(&mut rest, b')');
             }
-            let purpose = config::purpose(&s, t.code());
+            let purpose = config::localized(&s, "purpose", t.code());
             if !purpose.is_empty() {
                 rest.push_str(": ");
                 rest.push_str(&purpose);
@@ -199,12 +199,8 @@ pub fn settings_layer() {
             }
             m.item("<tr><td", &config::text(&c, "name"), "</td>")
                 .item("<td", &config::text(&c, "provider"), "</td>")
-                .item("<td", &config::purpose(&c, t.code()), "</td>")
-                .item(
-                    "<td",
-                    &texts::retention(t, &config::text(&c, "retention")),
-                    "</td></tr>",
-                );
+                .item("<td", &config::localized(&c, "purpose", t.code()), "</td>")
+                .item("<td", &config::retention(&c, t.code()), "</td></tr>");
         }
         if listed {
             m.raw(if table {

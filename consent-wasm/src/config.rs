@@ -41,17 +41,31 @@ pub fn category(obj: &JsValue) -> u8 {
     mask::from_id(&text(obj, "category")).unwrap_or(0)
 }
 
-/// A purpose in `lang`, falling back to nb, en, nn (or a plain string).
-pub fn purpose(obj: &JsValue, lang: &str) -> String {
-    let v = dom::get(obj, "purpose");
+/// A text in `lang` from a field that is a `{"nb": …, "nn": …, "en": …}` object (falling back
+/// to nb, en, nn) or a plain string; empty when there is none.
+pub fn localized(obj: &JsValue, key: &str, lang: &str) -> String {
+    let v = dom::get(obj, key);
     if let Some(s) = dom::string(&v) {
         return s;
     }
-    [lang, "nb", "en", "nn"]
-        .iter()
-        .map(|l| text(&v, l))
-        .find(|s| !s.is_empty())
-        .unwrap_or_default()
+    for l in [lang, "nb", "en", "nn"] {
+        let s = text(&v, l);
+        if !s.is_empty() {
+            return s;
+        }
+    }
+    String::new()
+}
+
+/// How long a cookie lives, as the settings layer shows it: the resolved declaration's
+/// `retention_shown` in `lang` (`kapsel catalogue resolve` words it), else `retention` as written.
+pub fn retention(cookie: &JsValue, lang: &str) -> String {
+    let shown = localized(cookie, "retention_shown", lang);
+    if shown.is_empty() {
+        text(cookie, "retention")
+    } else {
+        shown
+    }
 }
 
 fn string_or_absent(obj: &JsValue, key: &str) -> Result<String, ()> {
@@ -149,7 +163,8 @@ mod tests {
         "google_consent_mode":true,
         "services":[{"id":"ga","name":"Google Analytics","category":"statistics","hosts":["www.googletagmanager.com"],
                      "purpose":{"nb":"Statistikk","en":"Statistics"}}],
-        "cookies":[{"name":"_ga","category":"statistics","retention":"2 years"},
+        "cookies":[{"name":"_ga","category":"statistics","retention":"2 years",
+                    "retention_shown":{"nb":"2 år","nn":"2 år","en":"2 years"}},
                    {"name":"PHPSESSID","category":"necessary","purpose":"Økt"}]}"#;
 
     #[wasm_bindgen_test]
@@ -170,8 +185,14 @@ mod tests {
             None
         );
         let ga = c.entries("services").next().expect("a service");
-        assert_eq!(purpose(&ga, "nn"), "Statistikk", "nn falls back to nb");
-        assert_eq!(purpose(&ga, "en"), "Statistics");
+        assert_eq!(localized(&ga, "purpose", "nn"), "Statistikk", "nn falls back to nb");
+        assert_eq!(localized(&ga, "purpose", "en"), "Statistics");
+        let mut cookies = c.entries("cookies");
+        let (ga, sess) = (cookies.next().expect("_ga"), cookies.next().expect("PHPSESSID"));
+        assert_eq!(localized(&sess, "purpose", "en"), "Økt", "a plain string in every language");
+        assert_eq!(retention(&ga, "nb"), "2 år");
+        assert_eq!(retention(&ga, "en"), "2 years");
+        assert_eq!(retention(&sess, "en"), "", "none declared");
     }
 
     #[wasm_bindgen_test]

@@ -80,10 +80,8 @@ const LOWER: usize = 27;
 const USES: usize = 31;
 const PURPOSES: usize = 35;
 const COLUMNS: usize = 39;
-/// Retention units, (singular, plural) pairs: session, year, month, day, hour, minute.
-const UNIT_NAMES: usize = 43;
 /// How many pieces a language has.
-const PIECES: usize = 55;
+const PIECES: usize = 43;
 
 impl Texts {
     /// No texts (before the banner starts).
@@ -127,10 +125,6 @@ impl Texts {
         (COLUMNS..COLUMNS + 4).map(|i| self.get(i))
     }
 
-    /// A retention unit (kind as in [`retention`]), singular or plural.
-    fn unit(&self, kind: usize, plural: bool) -> &'static str {
-        self.get(UNIT_NAMES + 2 * kind + usize::from(plural))
-    }
 }
 
 /// Bokmål.
@@ -178,19 +172,7 @@ pub const NB: &str = concat!(
     "Navn|", // columns[0]
     "Leverandør|", // columns[1]
     "Formål|", // columns[2]
-    "Lagringstid|", // columns[3]
-    "Økt|", // units[0].0
-    "Økt|", // units[0].1
-    "år|", // units[1].0
-    "år|", // units[1].1
-    "måned|", // units[2].0
-    "måneder|", // units[2].1
-    "dag|", // units[3].0
-    "dager|", // units[3].1
-    "time|", // units[4].0
-    "timer|", // units[4].1
-    "minutt|", // units[5].0
-    "minutter", // units[5].1
+    "Lagringstid", // columns[3]
 );
 
 /// Nynorsk.
@@ -238,19 +220,7 @@ pub const NN: &str = concat!(
     "Namn|", // columns[0]
     "Leverandør|", // columns[1]
     "Føremål|", // columns[2]
-    "Lagringstid|", // columns[3]
-    "Økt|", // units[0].0
-    "Økt|", // units[0].1
-    "år|", // units[1].0
-    "år|", // units[1].1
-    "månad|", // units[2].0
-    "månader|", // units[2].1
-    "dag|", // units[3].0
-    "dagar|", // units[3].1
-    "time|", // units[4].0
-    "timar|", // units[4].1
-    "minutt|", // units[5].0
-    "minutt", // units[5].1
+    "Lagringstid", // columns[3]
 );
 
 /// English.
@@ -298,19 +268,7 @@ pub const EN: &str = concat!(
     "Name|", // columns[0]
     "Provider|", // columns[1]
     "Purpose|", // columns[2]
-    "Retention|", // columns[3]
-    "Session|", // units[0].0
-    "Session|", // units[0].1
-    "year|", // units[1].0
-    "years|", // units[1].1
-    "month|", // units[2].0
-    "months|", // units[2].1
-    "day|", // units[3].0
-    "days|", // units[3].1
-    "hour|", // units[4].0
-    "hours|", // units[4].1
-    "minute|", // units[5].0
-    "minutes", // units[5].1
+    "Retention", // columns[3]
 );
 
 /// The texts for a `<html lang>` value: `nn…` Nynorsk, `en…` English, Bokmål otherwise (the
@@ -345,33 +303,6 @@ const BUILT: &[(Lang, &str)] = &[
     (Lang::En, EN),
 ];
 
-/// Retention units as declarations write them (English, Bokmål, Nynorsk), each after its kind:
-/// 0 session, 1 year, 2 month, 3 day, 4 hour, 5 minute.
-const DECLARED_UNITS: &str =
-    "0session|0Session|0økt|0Økt|1year|1år|2month|2måne|2månad|3day|3dag|4hour|4time|4tim|5minut";
-
-/// A declared retention (`session`, `2 years`, `13 måneder` …) in the page's language; text the
-/// banner does not recognise is shown as written.
-pub fn retention(t: &Texts, declared: &str) -> alloc::string::String {
-    use alloc::string::String;
-    let d = crate::bytes::trim(declared);
-    let (num, unit) = crate::bytes::split_once(d, b' ').unwrap_or(("", d));
-    let Some(kind) = crate::bytes::split(DECLARED_UNITS, b'|').find_map(|known| {
-        let kind = usize::from(known.bytes().next()?.wrapping_sub(b'0'));
-        unit.starts_with(known.get(1..)?).then_some(kind)
-    }) else {
-        return String::from(d);
-    };
-    let (one, many) = (t.unit(kind, false), t.unit(kind, true));
-    if kind == 0 || crate::record::parse_decimal(num).is_none() {
-        return String::from(if kind == 0 && num.is_empty() { one } else { d });
-    }
-    let mut s = String::from(num);
-    crate::bytes::push(&mut s, b' ');
-    s.push_str(if num == "1" { one } else { many });
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,17 +334,6 @@ mod tests {
         }
         assert_eq!(Texts::split(NN).label(3), "Marknadsføring");
         assert_eq!(Texts::split(EN).columns().last(), Some("Retention"));
-        assert_eq!(Texts::split(NB).unit(5, true), "minutter");
-    }
-
-    #[wasm_bindgen_test]
-    fn retention_is_translated() {
-        assert_eq!(retention(&Texts::split(NN), "2 years"), "2 år");
-        assert_eq!(retention(&Texts::split(NN), "13 months"), "13 månader");
-        assert_eq!(retention(&Texts::split(NB), "1 month"), "1 måned");
-        assert_eq!(retention(&Texts::split(EN), "400 dagar"), "400 days");
-        assert_eq!(retention(&Texts::split(NB), "session"), "Økt");
-        assert_eq!(retention(&Texts::split(EN), "økt"), "Session");
-        assert_eq!(retention(&Texts::split(EN), "until logout"), "until logout");
+        assert_eq!(Texts::split(NB).title(), "Informasjonskapsler");
     }
 }

@@ -151,6 +151,8 @@ const COOKIE_FIELDS: &[&str] = &[
     "category",
     "purpose",
     "retention",
+    // Written by `to_json` for the banner; read back, it is ignored (the retention says it all).
+    "retention_shown",
     "domain",
 ];
 
@@ -265,6 +267,15 @@ impl Declaration {
             parts.push(format!("\"purpose\": {}", localized_json(&c.purpose)));
             if let Some(r) = &c.retention_text {
                 parts.push(kv("retention", r));
+            }
+            if let Some(r) = c.retention {
+                // The retention as the banner shows it, in each language: the banner carries no
+                // unit names or parser of its own.
+                let shown: Vec<String> = Lang::ALL
+                    .iter()
+                    .map(|&l| kv(l.code(), &r.describe(l)))
+                    .collect();
+                parts.push(format!("\"retention_shown\": {{{}}}", shown.join(", ")));
             }
             if let Some(d) = &c.domain {
                 parts.push(kv("domain", d));
@@ -743,6 +754,14 @@ mod tests {
         };
         assert_eq!(names(&d), names(&again));
         assert_eq!(d.services.len(), again.services.len());
+        // The banner's retention cell, in every language.
+        assert!(
+            d.to_json().contains(
+                r#""retention": "13 months", "retention_shown": {"nb": "13 måneder", "nn": "13 månader", "en": "13 months"}"#
+            ),
+            "{}",
+            d.to_json()
+        );
     }
 
     #[test]
