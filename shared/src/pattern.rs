@@ -119,12 +119,12 @@ impl NamePattern {
 
     /// Whether a cookie name matches (case-sensitive).
     pub fn matches(&self, name: &str) -> bool {
-        glob(&self.shape, name.as_bytes(), false)
+        glob::<false>(&self.shape, name.as_bytes())
     }
 
     /// Whether a cookie name matches ignoring ASCII case.
     pub fn matches_ignore_case(&self, name: &str) -> bool {
-        glob(&self.shape, name.as_bytes(), true)
+        glob::<true>(&self.shape, name.as_bytes())
     }
 
     /// Whether two patterns describe the same names (`_ga_<id>` and `_ga_*` do).
@@ -163,9 +163,10 @@ fn closing(b: &[u8], from: usize, open: u8) -> Option<usize> {
     (k > 0).then_some(k + 1)
 }
 
-/// Byte equality, ASCII case folded when `fold`.
-fn same(a: &[u8], b: &[u8], fold: bool) -> bool {
-    if fold {
+/// Byte equality, ASCII case folded when `FOLD` (a constant: the banner, which never folds,
+/// links no folding code).
+fn same<const FOLD: bool>(a: &[u8], b: &[u8]) -> bool {
+    if FOLD {
         a.eq_ignore_ascii_case(b)
     } else {
         a == b
@@ -178,7 +179,7 @@ fn same(a: &[u8], b: &[u8], fold: bool) -> bool {
 /// place (at least one byte on), which never rules out a match that a later place would allow; the
 /// last literal must then end the name. A literal starts with a UTF-8 lead byte, so it can only be
 /// found on a char boundary: "one byte or more" before it is "one character or more".
-fn glob(shape: &[u8], name: &[u8], fold: bool) -> bool {
+fn glob<const FOLD: bool>(shape: &[u8], name: &[u8]) -> bool {
     // `name[at..]` still to match; `piece` is the shape's literal up to the next wildcard.
     let mut rest = shape;
     let mut at = 0;
@@ -193,13 +194,13 @@ fn glob(shape: &[u8], name: &[u8], fold: bool) -> bool {
             };
             return from >= at + usize::from(wild)
                 && (from == at || wild)
-                && same(name.get(from..).unwrap_or_default(), piece, fold);
+                && same::<FOLD>(name.get(from..).unwrap_or_default(), piece);
         };
         // Leftmost place of the literal: right here after a literal, one byte on after a wildcard.
         let mut from = at + usize::from(wild);
         loop {
             match name.get(from..from + piece.len()) {
-                Some(window) if same(window, piece, fold) => break,
+                Some(window) if same::<FOLD>(window, piece) => break,
                 Some(_) if wild => from += 1,
                 _ => return false,
             }
