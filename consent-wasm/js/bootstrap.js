@@ -19,5 +19,5 @@ Promise.all([
   __wbg_finalize_init(instance, module);
   self.kapsel = { show, acceptAll: accept_all, rejectAll: reject_all, accept, consent };
   document.addEventListener("click", on_click);
-  start(declaration, function () { (self.dataLayer = self.dataLayer || []).push(arguments); });
+  start(document, declaration, function () { (self.dataLayer = self.dataLayer || []).push(arguments); });
 });

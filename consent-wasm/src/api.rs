@@ -15,10 +15,14 @@ use crate::texts;
 use kapsel_catalogue::{Category, NamePattern};
 use wasm_bindgen::prelude::*;
 
-/// Starts the banner with the parsed declaration (`null` when missing or broken) and the
-/// bootstrap's `dataLayer` push function.
+/// Starts the banner on the page's `document` with the parsed declaration (`null` when missing or
+/// broken) and the bootstrap's `dataLayer` push function.
 #[wasm_bindgen]
-pub fn start(declaration: JsValue, push: JsValue) {
+pub fn start(document: JsValue, declaration: JsValue, push: JsValue) {
+    if state::started() {
+        return;
+    }
+    dom::set_document(document);
     let t = texts::for_page();
     let config = Config::read(declaration);
     let gpc = signals::global_privacy_control();

@@ -185,11 +185,22 @@ mod tests {
             None
         );
         let ga = c.entries("services").next().expect("a service");
-        assert_eq!(localized(&ga, "purpose", "nn"), "Statistikk", "nn falls back to nb");
+        assert_eq!(
+            localized(&ga, "purpose", "nn"),
+            "Statistikk",
+            "nn falls back to nb"
+        );
         assert_eq!(localized(&ga, "purpose", "en"), "Statistics");
         let mut cookies = c.entries("cookies");
-        let (ga, sess) = (cookies.next().expect("_ga"), cookies.next().expect("PHPSESSID"));
-        assert_eq!(localized(&sess, "purpose", "en"), "Økt", "a plain string in every language");
+        let (ga, sess) = (
+            cookies.next().expect("_ga"),
+            cookies.next().expect("PHPSESSID"),
+        );
+        assert_eq!(
+            localized(&sess, "purpose", "en"),
+            "Økt",
+            "a plain string in every language"
+        );
         assert_eq!(retention(&ga, "nb"), "2 år");
         assert_eq!(retention(&ga, "en"), "2 years");
         assert_eq!(retention(&sess, "en"), "", "none declared");

@@ -20,11 +20,12 @@
 //! one that returns a string or an optional object, costs a glue function each with its own
 //! string copying or null check, where two shared ones do. web-sys gives the types.
 //!
-//! Hand-written statics: the `document` and `location` globals. web-sys reaches them only through
-//! `window()`, which goes through `js_sys::global()` (four guarded global lookups and an
-//! `instanceof Window` check) for what is one identifier in JS. What web-sys has no binding for
-//! at all — `navigator.globalPrivacyControl` (a draft standard) and the page's own `fbq` — is read
-//! from `document.defaultView`.
+//! The page's `document` is handed over by the bootstrap at start ([`set_document`]) and kept;
+//! `location` and `defaultView` (the window, for what web-sys has no binding for at all:
+//! `navigator.globalPrivacyControl`, a draft standard, and the page's own `fbq`) are read from it.
+//! web-sys reaches these only through `window()`, which goes through `js_sys::global()` (four
+//! guarded global lookups and an `instanceof Window` check), and a wasm-bindgen `static` binding
+//! of a global brings a lazily initialised cell with poisoning checks: about 350 B gzip more.
 
 use alloc::string::String;
 use js_sys::Object;
@@ -35,14 +36,6 @@ pub use web_sys::{Element as El, Event as Ev};
 
 #[wasm_bindgen]
 extern "C" {
-    /// `document` (see the module documentation for why it is bound here).
-    #[wasm_bindgen(thread_local_v2, js_name = document)]
-    static DOC: JsValue;
-
-    /// `location`.
-    #[wasm_bindgen(thread_local_v2, js_name = location)]
-    static LOC: JsValue;
-
     /// Any DOM object, for the methods the banner binds itself: without web-sys's exception
     /// handling (a `Result` per call, unpacked in wasm and wrapped in JS), for calls that can only
     /// throw on a broken page. Such an exception ends the call into the banner.
@@ -109,6 +102,23 @@ extern "C" {
     type Custom;
     #[wasm_bindgen(constructor, js_class = "CustomEvent")]
     fn new(kind: &str, init: &JsValue) -> Custom;
+}
+
+/// The page's `document`, handed over by the bootstrap ([`set_document`]).
+struct Document(core::cell::UnsafeCell<JsValue>);
+// SAFETY: wasm32-unknown-unknown without atomics runs one thread.
+unsafe impl Sync for Document {}
+static DOCUMENT: Document = Document(core::cell::UnsafeCell::new(JsValue::UNDEFINED));
+
+/// Keeps the page's `document` (once, at start; `undefined` until then).
+pub fn set_document(document: JsValue) {
+    // SAFETY: single thread; no reference from `doc()` is alive while the banner starts.
+    unsafe { *DOCUMENT.0.get() = document }
+}
+
+fn doc() -> &'static JsValue {
+    // SAFETY: single thread; written once, by `set_document`, before anything reads it.
+    unsafe { &*DOCUMENT.0.get() }
 }
 
 fn obj(v: &impl JsCast) -> &Obj {
@@ -234,7 +244,7 @@ pub fn prevent_default(event: &Ev) {
 
 /// `document.getElementById`.
 pub fn by_id(id: &str) -> Option<El> {
-    element(DOC.with(|d| obj(d).get_element_by_id(id)))
+    element(obj(doc()).get_element_by_id(id))
 }
 
 /// Every element matching `selector` (one of Kapsel's constant selectors), in document order
@@ -242,7 +252,7 @@ pub fn by_id(id: &str) -> Option<El> {
 pub fn query_all(within: Option<&El>, selector: &str) -> impl Iterator<Item = El> {
     let list = match within {
         Some(e) => obj(e).query_selector_all(selector),
-        None => DOC.with(|d| obj(d).query_selector_all(selector)),
+        None => obj(doc()).query_selector_all(selector),
     };
     items(list).map(JsCast::unchecked_into)
 }
@@ -298,7 +308,7 @@ pub fn string(value: &JsValue) -> Option<String> {
 
 /// A property of the page's window (`fbq`, `navigator` …).
 pub fn global(name: &str) -> JsValue {
-    get(&DOC.with(|d| prop(d, "defaultView")), name)
+    get(&prop(doc(), "defaultView"), name)
 }
 
 /// A fresh `{}`.
@@ -325,51 +335,56 @@ pub fn call(f: &JsValue, a: &str, b: &str, c: Option<&JsValue>) {
 
 /// Inserts Kapsel's constant markup into `<body>` (`afterbegin` or `beforeend`).
 pub fn insert_in_body(position: &str, html: &str) {
-    if let Some(body) = element(DOC.with(|d| prop(d, "body"))) {
+    if let Some(body) = element(prop(doc(), "body")) {
         body.insert_html(position, html);
     }
 }
 
 /// `<html lang>`, or empty.
 pub fn page_lang() -> String {
-    element(DOC.with(|d| prop(d, "documentElement")))
+    element(prop(doc(), "documentElement"))
         .and_then(|root| root.attr("lang"))
         .unwrap_or_default()
 }
 
 /// `document.activeElement`.
 pub fn active() -> Option<El> {
-    element(DOC.with(|d| prop(d, "activeElement")))
+    element(prop(doc(), "activeElement"))
 }
 
 /// `document.cookie` (read; empty where cookies are unavailable).
 pub fn cookie() -> String {
-    DOC.with(|d| prop_string(d, "cookie"))
+    prop_string(doc(), "cookie")
 }
 
 /// `document.cookie = value` (write one cookie).
 pub fn set_cookie(value: &str) {
-    DOC.with(|d| reflect_set(d, "cookie", &JsValue::from_str(value)));
+    reflect_set(doc(), "cookie", &JsValue::from_str(value));
+}
+
+/// `document.location`.
+fn location() -> JsValue {
+    prop(doc(), "location")
 }
 
 /// `location.hostname`.
 pub fn hostname() -> String {
-    LOC.with(|l| prop_string(l, "hostname"))
+    prop_string(&location(), "hostname")
 }
 
 /// `location.pathname`.
 pub fn pathname() -> String {
-    LOC.with(|l| prop_string(l, "pathname"))
+    prop_string(&location(), "pathname")
 }
 
 /// Whether the page is served over HTTPS.
 pub fn secure() -> bool {
-    LOC.with(|l| prop_string(l, "protocol")) == "https:"
+    prop_string(&location(), "protocol") == "https:"
 }
 
 /// `location.reload()`.
 pub fn reload() {
-    LOC.with(|l| obj(l).reload_());
+    obj(&location()).reload_();
 }
 
 /// Seconds since the Unix epoch.
@@ -381,7 +396,7 @@ pub fn now() -> u64 {
 pub fn adopt_css(css: &str) {
     let sheet = Sheet::new();
     obj(&sheet).replace_sync(css);
-    DOC.with(|d| obj(&prop(d, "adoptedStyleSheets")).push(&sheet));
+    obj(&prop(doc(), "adoptedStyleSheets")).push(&sheet);
 }
 
 /// Dispatches `CustomEvent(kind, {detail})` on `document`.
@@ -389,5 +404,5 @@ pub fn dispatch(kind: &str, detail: &JsValue) {
     let init = object();
     set_key(&init, "detail", detail);
     let event = Custom::new(kind, &init);
-    DOC.with(|d| obj(d).dispatch_event(obj(&event)));
+    obj(doc()).dispatch_event(obj(&event));
 }

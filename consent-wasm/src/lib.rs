@@ -5,8 +5,9 @@
 //! The page carries `<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json">`.
 //! `kapsel.js` is the wasm-bindgen `--target web` glue with a few lines of bootstrap appended
 //! (`js/bootstrap.js`): it finds its own tag, fetches the wasm and the resolved site declaration in
-//! parallel, and calls [`api::start`] with the parsed declaration (or `null` when it is missing or
-//! broken) and a `gtag`-style function that pushes `arguments` to `dataLayer`. It then routes every
+//! parallel, and calls [`api::start`] with the page's `document`, the parsed declaration (or
+//! `null` when it is missing or broken) and a `gtag`-style function that pushes `arguments` to
+//! `dataLayer`. It then routes every
 //! `click` on the document to [`api::on_click`] and publishes `window.kapsel` (`show`, `acceptAll`,
 //! `rejectAll`, `accept([…])`, `consent()`). Everything else is Rust.
 //!
@@ -32,9 +33,9 @@
 //! * The catalogue crate (`kapsel-catalogue`, linked without its `std` feature) gives the category
 //!   ids (`Category`) and the cookie-name patterns (`NamePattern`) the declaration is written in;
 //!   [`mask`] turns sets of categories into the bit masks the record, gates and switches pass around.
-//! * [`dom`] is the browser through web-sys and js-sys: few distinct imported methods, since each
-//!   costs JS glue; the `document` global is the one hand-written import (see there). [`bytes`]
-//!   holds byte-level string helpers.
+//! * [`dom`] is the browser, with web-sys's types: few distinct imported methods, since each
+//!   costs JS glue; properties are read and written through `Reflect`, and the page's `document`
+//!   comes from the bootstrap (see there). [`bytes`] holds byte-level string helpers.
 //! * [`state`] holds the few globals (the declaration, the current choice); no borrow of them is kept
 //!   across a call into JS, so re-entrant calls from page scripts are safe.
 //!

@@ -124,7 +124,6 @@ impl Texts {
     pub fn columns(&self) -> impl Iterator<Item = &'static str> + '_ {
         (COLUMNS..COLUMNS + 4).map(|i| self.get(i))
     }
-
 }
 
 /// Bokmål.
