@@ -77,9 +77,6 @@ pub fn start(document: JsValue, declaration: JsValue, push: JsValue) {
         banner::first_layer();
     }
     gate::apply(choice.mask);
-    if choice.mask & MARKETING != 0 && cfg.is_some_and(|c| c.meta_pixel) {
-        signals::meta_pixel(true);
-    }
     #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
     crate::heap::mark();
 }
@@ -195,9 +192,6 @@ fn choose(requested: u8) {
         time: now,
     });
     if let Some(cfg) = cfg {
-        if cfg.google_consent_mode {
-            signals::consent_mode("update", mask);
-        }
         // Listed first-party cookies of every category not granted go.
         let jar = dom::cookie();
         for c in cfg.entries("cookies") {
@@ -211,18 +205,26 @@ fn choose(requested: u8) {
         }
     }
     let withdrawn = before.mask & !mask != 0;
-    if withdrawn && cfg.is_some_and(|c| c.meta_pixel) {
-        signals::meta_pixel(false);
-    }
     banner::close();
     dom::dispatch("kapsel:consent", &consent());
     if withdrawn {
         // Scripts already running keep running until the page is gone.
         dom::reload();
+    }
+    // Calls into page code come last: what it throws cannot undo the choice (see `dom::call`).
+    let (consent_mode, pixel) =
+        cfg.map_or((false, false), |c| (c.google_consent_mode, c.meta_pixel));
+    if consent_mode {
+        signals::consent_mode("update", mask);
+    }
+    if withdrawn {
+        if pixel {
+            signals::meta_pixel(false);
+        }
         return;
     }
     gate::apply(mask);
-    if mask & MARKETING != 0 && cfg.is_some_and(|c| c.meta_pixel) {
+    if pixel && mask & MARKETING != 0 {
         signals::meta_pixel(true);
     }
 }

@@ -10,7 +10,8 @@
 //! costs a `try`/`catch` wrapper in the JS glue and an exception check at every call site in the
 //! wasm, for errors the banner cannot cause (constant selectors, attribute names and positions)
 //! or that only a broken page raises (an exception then ends the call into the banner, before
-//! anything non-necessary runs). Calls into page code (`fbq`, the `dataLayer` push) keep theirs.
+//! anything non-necessary runs). Calls into page code (`fbq`, the `dataLayer` push) are not caught
+//! either: they come after everything else a choice does ([`call`]).
 //! `Reflect.get`/`set` and `Function.prototype.call` take `&str` keys and arguments directly (no
 //! JS string made first), and strings are read with `typeof` and `String(…)`.
 //!
@@ -74,10 +75,10 @@ extern "C" {
     fn push(this: &Obj, value: &JsValue);
     #[wasm_bindgen(method, js_name = closest)]
     fn closest_(this: &Obj, selector: &str) -> JsValue;
-    #[wasm_bindgen(catch, method, js_name = call)]
-    fn call2(this: &Obj, this_arg: &JsValue, a: &str, b: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(catch, method, js_name = call)]
-    fn call3(this: &Obj, this_arg: &JsValue, a: &str, b: &str, c: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, js_name = call)]
+    fn call2(this: &Obj, this_arg: &JsValue, a: &str, b: &str);
+    #[wasm_bindgen(method, js_name = call)]
+    fn call3(this: &Obj, this_arg: &JsValue, a: &str, b: &str, c: &JsValue);
     #[wasm_bindgen(js_name = String)]
     fn js_string(value: &JsValue) -> String;
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
@@ -322,14 +323,16 @@ pub fn set_key(obj: &JsValue, key: &str, value: &JsValue) {
 }
 
 /// Calls `f(a, b[, c])` when `f` is a function (the bootstrap's `dataLayer` push or the page's
-/// `fbq`); exceptions from page code are swallowed.
+/// `fbq`). Not caught (a `catch` binding costs glue and an exception check at every call): what
+/// page code throws ends the call into the banner, so callers make these calls after everything
+/// a choice must do (see `api::choose`), or before anything non-necessary may run.
 pub fn call(f: &JsValue, a: &str, b: &str, c: Option<&JsValue>) {
     if f.is_function() {
         let f = obj(f);
-        let _ = match c {
+        match c {
             Some(c) => f.call3(&JsValue::UNDEFINED, a, b, c),
             None => f.call2(&JsValue::UNDEFINED, a, b),
-        };
+        }
     }
 }
 

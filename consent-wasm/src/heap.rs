@@ -55,6 +55,18 @@ fn movable(a: &Arena, p: usize) -> bool {
     p >= a.mark || a.mark == usize::MAX
 }
 
+/// No memory left (or an alignment the arena does not give): the call into the banner ends
+/// here. Never returning null spares every allocation site alloc's error path.
+#[cfg(target_arch = "wasm32")]
+fn out_of_memory() -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn out_of_memory() -> ! {
+    panic!("out of memory")
+}
+
 /// The banner's global allocator.
 pub struct Heap;
 
@@ -71,7 +83,7 @@ fn grow(_: usize) -> usize {
 unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if layout.align() > MAX_ALIGN {
-            return core::ptr::null_mut();
+            out_of_memory();
         }
         let a = arena();
         let size = layout.size();
@@ -80,7 +92,7 @@ unsafe impl GlobalAlloc for Heap {
             let want = size + MAX_ALIGN;
             let old = grow(want);
             if old == usize::MAX {
-                return core::ptr::null_mut();
+                out_of_memory();
             }
             let base = old * PAGE;
             if base != a.end {

@@ -389,6 +389,52 @@ fn a_new_declaration_revision_asks_again() {
     );
 }
 
+#[test]
+fn the_meta_pixel_is_revoked_before_any_pixel_code_and_granted_with_marketing() {
+    // The fixture site with `meta_pixel` on, and a page whose own `fbq` stand-in records calls.
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures(), copy.path());
+    let declaration = copy.path().join("declaration.json");
+    let text = std::fs::read_to_string(&declaration).expect("declaration");
+    assert!(text.contains("\"meta_pixel\": false"));
+    std::fs::write(
+        &declaration,
+        text.replace("\"meta_pixel\": false", "\"meta_pixel\": true"),
+    )
+    .expect("write declaration");
+    std::fs::create_dir_all(copy.path().join("pixel")).expect("mkdir");
+    std::fs::write(
+        copy.path().join("pixel/index.html"),
+        r#"<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Piksel</title>
+<script>window.calls = []; window.fbq = function () { calls.push([...arguments].join(" ")); };</script>
+<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>
+<script type="text/plain" data-consent="marketing">calls.push("pixel code");</script>
+</head><body><main><h1>Piksel</h1></main></body></html>"#,
+    )
+    .expect("write page");
+    let s = Visitor::start(DemoOptions::new(Site::Dir(copy.path().to_path_buf())));
+    s.visit("/pixel/");
+    assert_eq!(s.js("calls"), serde_json::json!(["consent revoke"]));
+
+    s.click("#kapsel-banner [data-kapsel-action=reject-all]");
+    s.wait("!document.getElementById('kapsel-banner')");
+    assert_eq!(s.js("calls"), serde_json::json!(["consent revoke"]));
+
+    s.js("window.kapsel.acceptAll()");
+    s.wait("calls.includes('consent grant')");
+    assert_eq!(
+        s.js("calls"),
+        serde_json::json!(["consent revoke", "pixel code", "consent grant"])
+    );
+    // Next page: the stored consent grants before the pixel code runs, once.
+    s.visit("/pixel/");
+    s.wait("calls.includes('pixel code')");
+    assert_eq!(
+        s.js("calls"),
+        serde_json::json!(["consent grant", "pixel code"])
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("fixture dir") {
         let entry = entry.expect("entry");
