@@ -5,13 +5,13 @@
 //! so it comes first in reading and keyboard order. Focus moves into it when it opens and back to
 //! where it was when it closes. Accept and reject are the same kind of button, side by side.
 
+use crate::buf::Buf;
 use crate::config::{self, Config};
 use crate::dom::{self, ElExt};
 use crate::markup::Markup;
 use crate::mask::{self, MARKETING, NECESSARY};
 use crate::state;
 use crate::texts::Texts;
-use alloc::string::String;
 
 /// The banner root's id.
 pub const ROOT: &str = "kapsel-banner";
@@ -87,29 +87,29 @@ pub fn first_layer() {
     show(&m);
 }
 
-fn intro(cfg: &Config, t: &Texts) -> String {
+fn intro(cfg: &Config, t: &Texts) -> Buf {
     let mut s = if cfg.site.is_empty() {
-        dom::hostname()
+        Buf::from(&dom::hostname())
     } else {
-        cfg.site.clone()
+        Buf::from(&cfg.site)
     };
-    s.push_str(t.intro());
+    s.add(t.intro());
     let optional = state::categories() & !NECESSARY;
     if optional != 0 {
-        s.push_str(t.intro_optional());
+        s.add(t.intro_optional());
         let n = mask::categories(optional).count();
         for (i, cat) in mask::categories(optional).enumerate() {
             if i > 0 {
-                s.push_str(if i + 1 == n { t.and() } else { ", " });
+                s.add(if i + 1 == n { t.and() } else { ", " });
             }
-            s.push_str(t.uses(cat as usize));
+            s.add(t.uses(cat as usize));
         }
-        s.push_str(t.intro_end());
+        s.add(t.intro_end());
     }
     s
 }
 
-fn privacy_link(m: &mut Markup, cfg: &Config, t: &Texts) {
+fn privacy_link(m: &mut Markup<'static>, cfg: &'static Config, t: &Texts) {
     if !cfg.privacy.is_empty() {
         m.link(&cfg.privacy, t.privacy());
     }
@@ -164,17 +164,14 @@ pub fn settings_layer() {
                 listed = true;
             }
             m.item("<li><strong", &config::text(&s, "name"), "</strong>");
-            let mut rest = String::new();
+            let mut rest = Buf::new();
             let provider = config::text(&s, "provider");
             if !provider.is_empty() {
-                rest.push_str(" (");
-                rest.push_str(&provider);
-                crate::bytes::push(&mut rest, b')');
+                rest.add(" (").add(&provider).byte(b')');
             }
             let purpose = config::localized(&s, "purpose", t.code());
             if !purpose.is_empty() {
-                rest.push_str(": ");
-                rest.push_str(&purpose);
+                rest.add(": ").add(&purpose);
             }
             m.item("<span", &rest, "</span></li>");
         }

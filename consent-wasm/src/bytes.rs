@@ -22,13 +22,6 @@ pub fn index_of(s: &[u8], b: u8) -> Option<usize> {
     None
 }
 
-/// Appends an ASCII byte to a string.
-pub fn push(s: &mut alloc::string::String, b: u8) {
-    debug_assert!(b.is_ascii());
-    // SAFETY: an ASCII byte keeps the string valid UTF-8.
-    unsafe { s.as_mut_vec().push(b & 0x7f) }
-}
-
 /// Splits `s` at the first `sep` (an ASCII byte).
 pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     let i = index_of(s.as_bytes(), sep)?;

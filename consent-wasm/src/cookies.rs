@@ -2,8 +2,8 @@
 //! by name on the current host and every parent domain, for every path the current URL could have
 //! set it on. (HttpOnly cookies are out of a script's reach; the server has to expire those.)
 
+use crate::buf::Buf;
 use crate::{bytes, dom};
-use alloc::string::String;
 
 /// The names of the cookies in `jar` (`document.cookie`).
 pub fn names(jar: &str) -> impl Iterator<Item = &str> {
@@ -23,13 +23,13 @@ pub fn get<'a>(jar: &'a str, name: &str) -> Option<&'a str> {
 
 /// Sets a first-party cookie for the whole site (`path=/`, `SameSite=Lax`, `Secure` on HTTPS).
 pub fn set(name: &str, value: &str, max_age_seconds: u64) {
-    let mut c = String::from(name);
-    bytes::push(&mut c, b'=');
-    c.push_str(value);
-    c.push_str(";path=/;SameSite=Lax;max-age=");
-    crate::record::push_decimal(&mut c, max_age_seconds);
+    let mut c = Buf::from(name);
+    c.byte(b'=')
+        .add(value)
+        .add(";path=/;SameSite=Lax;max-age=")
+        .decimal(max_age_seconds);
     if dom::secure() {
-        c.push_str(";Secure");
+        c.add(";Secure");
     }
     dom::set_cookie(&c);
 }
@@ -70,15 +70,11 @@ pub fn paths(path: &str, mut each: impl FnMut(&str)) {
 pub fn delete(name: &str) {
     let host = dom::hostname();
     paths(&dom::pathname(), |p| {
-        let mut base = String::from(name);
-        base.push_str("=;max-age=0;path=");
-        base.push_str(p);
+        let mut base = Buf::from(name);
+        base.add("=;max-age=0;path=").add(p);
         dom::set_cookie(&base);
         domains(&host, |d| {
-            let mut c = base.clone();
-            c.push_str(";domain=");
-            c.push_str(d);
-            dom::set_cookie(&c);
+            dom::set_cookie(Buf::from(&base).add(";domain=").add(d));
         });
     });
 }
@@ -86,6 +82,7 @@ pub fn delete(name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::String;
     use alloc::vec::Vec;
     use wasm_bindgen_test::wasm_bindgen_test;
 

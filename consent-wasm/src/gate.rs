@@ -3,11 +3,11 @@
 //! (scripts as fresh `<script async=false>` elements, which run in insertion order); blocked iframes
 //! get a placeholder of their size naming the service, why it is blocked, and an allow button.
 
+use crate::buf::Buf;
 use crate::dom::{self, El, ElExt};
 use crate::markup::Markup;
 use crate::mask;
 use crate::state;
-use alloc::string::String;
 
 const DONE: &str = "data-kapsel-done";
 const PLACEHOLDER: &str = "data-kapsel-placeholder";
@@ -83,31 +83,31 @@ fn placeholder(frame: &El, need: u8) {
     let t = state::texts();
     let src = frame.attr("data-src").unwrap_or_default();
     let need = need & !mask::NECESSARY;
-    let name: String = state::config()
+    let named = state::config()
         .and_then(|c| c.service_for_url(&src))
         .or_else(|| frame.attr("title"))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| String::from(crate::bytes::host(&src)));
+        .filter(|n| !n.is_empty());
+    let name = named.as_deref().unwrap_or_else(|| crate::bytes::host(&src));
     // Sized like the iframe: its width/height attributes, else its layout box (read before the
     // placeholder hides it).
     let px = frame.size();
-    let mut why = String::from(t.blocked_a());
-    why.push_str(&name);
-    why.push_str(t.blocked_b());
-    let mut cats = String::new();
+    let mut cats = Buf::new();
     for cat in mask::categories(need) {
         if !cats.is_empty() {
-            cats.push_str(t.and());
+            cats.add(t.and());
         }
-        cats.push_str(t.lower(cat as usize));
+        cats.add(t.lower(cat as usize));
     }
-    why.push_str(&cats);
-    why.push_str(t.blocked_c());
+    let mut why = Buf::from(t.blocked_a());
+    why.add(name)
+        .add(t.blocked_b())
+        .add(&cats)
+        .add(t.blocked_c());
     let mut m = Markup::new();
     m.raw("<div class=kapsel-ph data-kapsel-placeholder lang=")
         .raw(t.code())
         .raw(">")
-        .item("<p><strong", &name, "</strong></p>")
+        .item("<p><strong", name, "</strong></p>")
         .item("<p", &why, "</p>")
         .raw(
             "<button type=button class=kapsel-btn data-kapsel-action=allow data-kapsel-category=\"",
@@ -126,12 +126,13 @@ fn placeholder(frame: &El, need: u8) {
     };
     m.fill(&ph);
     for (prop, px) in ["width", "height"].into_iter().zip(px) {
-        let mut v = frame.attr(prop).unwrap_or_default();
-        if v.bytes().all(|c| c.is_ascii_digit()) {
-            if v.is_empty() {
-                crate::record::push_decimal(&mut v, px);
+        let given = frame.attr(prop).unwrap_or_default();
+        let mut v = Buf::from(&given);
+        if given.bytes().all(|c| c.is_ascii_digit()) {
+            if given.is_empty() {
+                v.decimal(px);
             }
-            v.push_str("px");
+            v.add("px");
         }
         ph.set_style(prop, &v);
     }

@@ -58,12 +58,12 @@ fn movable(a: &Arena, p: usize) -> bool {
 /// No memory left (or an alignment the arena does not give): the call into the banner ends
 /// here. Never returning null spares every allocation site alloc's error path.
 #[cfg(target_arch = "wasm32")]
-fn out_of_memory() -> ! {
+pub fn out_of_memory() -> ! {
     core::arch::wasm32::unreachable()
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn out_of_memory() -> ! {
+pub fn out_of_memory() -> ! {
     panic!("out of memory")
 }
 

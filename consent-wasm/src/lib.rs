@@ -84,6 +84,7 @@ extern crate alloc;
 
 pub mod api;
 pub mod banner;
+pub mod buf;
 pub mod bytes;
 pub mod config;
 pub mod cookies;

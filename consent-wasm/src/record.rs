@@ -3,9 +3,8 @@
 //! Decoding is strict: any deviation (unknown category, missing `necessary`, a bad number, a wrong
 //! check) is treated as no consent at all.
 
-use crate::bytes::push;
+use crate::buf::Buf;
 use crate::mask;
-use alloc::string::String;
 
 /// The cookie's name.
 pub const NAME: &str = "kapsel_consent";
@@ -22,20 +21,17 @@ pub struct Record<'a> {
 }
 
 /// Encodes a choice as the cookie value.
-pub fn encode(granted: u8, time: u64, revision: &str) -> String {
-    let mut out = String::from("1~");
+pub fn encode(granted: u8, time: u64, revision: &str) -> Buf {
+    let mut out = Buf::from("1~");
     let mut sep = "";
     for cat in mask::categories(granted | mask::NECESSARY) {
-        out.push_str(sep);
-        out.push_str(cat.id());
+        out.add(sep).add(cat.id());
         sep = ".";
     }
-    push(&mut out, b'~');
-    push_decimal(&mut out, time);
-    push(&mut out, b'~');
+    out.byte(b'~').decimal(time).byte(b'~');
     percent(&mut out, revision);
     let check = fnv(&out);
-    push(&mut out, b'~');
+    out.byte(b'~');
     push_hex(&mut out, check);
     out
 }
@@ -44,9 +40,9 @@ pub fn encode(granted: u8, time: u64, revision: &str) -> String {
 pub fn decode(value: &str) -> Option<Record<'_>> {
     let cut = value.len().checked_sub(9)?;
     let (body, check) = value.split_at_checked(cut)?;
-    let mut expected = String::from("~");
+    let mut expected = Buf::from("~");
     push_hex(&mut expected, fnv(body));
-    if check != expected {
+    if check != &*expected {
         return None;
     }
     let mut fields = crate::bytes::split(body, b'~');
@@ -77,9 +73,9 @@ pub fn decode(value: &str) -> Option<Record<'_>> {
 /// Whether a record is still valid for a declaration revision, lifetime and the current time.
 /// A record from the future (more than a day ahead) is treated as tampered.
 pub fn is_current(record: &Record, revision: &str, lifetime_days: u32, now: u64) -> bool {
-    let mut encoded = String::new();
+    let mut encoded = Buf::new();
     percent(&mut encoded, revision);
-    record.revision == encoded
+    record.revision == &*encoded
         && record.time <= now + 86_400
         && now.saturating_sub(record.time) < u64::from(lifetime_days) * 86_400
 }
@@ -89,14 +85,14 @@ fn unreserved(c: u8) -> bool {
 }
 
 /// Appends `s` percent-encoded: every byte but ASCII letters, digits, `-`, `_` and `.`.
-pub fn percent(out: &mut String, s: &str) {
+pub fn percent(out: &mut Buf, s: &str) {
     for &c in s.as_bytes() {
         if unreserved(c) {
-            push(out, c);
+            out.byte(c);
         } else {
-            push(out, b'%');
-            push(out, hex_digit(c >> 4));
-            push(out, hex_digit(c & 15));
+            out.byte(b'%')
+                .byte(hex_digit(c >> 4))
+                .byte(hex_digit(c & 15));
         }
     }
 }
@@ -116,20 +112,10 @@ fn fnv(s: &str) -> u32 {
     })
 }
 
-fn push_hex(out: &mut String, v: u32) {
+fn push_hex(out: &mut Buf, v: u32) {
     for shift in (0..8).rev() {
-        push(out, hex_digit((v >> (shift * 4)) as u8 & 15));
+        out.byte(hex_digit((v >> (shift * 4)) as u8 & 15));
     }
-}
-
-/// Appends `v` in decimal.
-pub fn push_decimal(out: &mut String, v: u64) {
-    // Highest digit first, by recursion: constant divisors only, so no division-by-zero panic
-    // path (and its message) in the wasm.
-    if v >= 10 {
-        push_decimal(out, v / 10);
-    }
-    push(out, b'0' + (v % 10) as u8);
 }
 
 /// Parses 1 to 15 decimal digits.
@@ -165,9 +151,7 @@ mod tests {
             (10, "10"),
             (u64::MAX, "18446744073709551615"),
         ] {
-            let mut s = alloc::string::String::new();
-            push_decimal(&mut s, n);
-            assert_eq!(s, text);
+            assert_eq!(Buf::new().decimal(n).as_str(), text);
         }
     }
 
@@ -181,8 +165,8 @@ mod tests {
         assert_eq!(decode("garbage"), None);
         // A correct check over a record without `necessary` is still refused.
         let body = "1~marketing~1790000000~r1";
-        let mut v = alloc::string::String::from(body);
-        push(&mut v, b'~');
+        let mut v = Buf::from(body);
+        v.byte(b'~');
         push_hex(&mut v, fnv(body));
         assert_eq!(decode(&v), None);
     }

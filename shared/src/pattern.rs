@@ -38,39 +38,12 @@ impl NamePattern {
     /// back (a resolved declaration writes names that way): no whitespace is removed. It spares
     /// the banner the Unicode whitespace tables.
     pub fn parse_trimmed(trimmed: &str) -> NamePattern {
-        // Built byte by byte and cut only at ASCII bytes, so the shape stays valid UTF-8; written
-        // with plain indices, as the banner links this and every iterator adapter costs it bytes.
-        let b = trimmed.as_bytes();
-        let mut shape = Vec::with_capacity(b.len());
-        let mut i = 0;
-        while let Some(&c) = b.get(i) {
-            // How many bytes after `c` the wildcard covers; only a closed bracket with something
-            // inside is a placeholder (`[` alone is literal).
-            let covers = match c {
-                WILD => Some(0),
-                b'<' | b'[' | b'{' => closing(b, i + 1, c),
-                _ => None,
-            };
-            i += 1;
-            match covers {
-                Some(covers) => {
-                    if shape.last() != Some(&WILD) {
-                        shape.push(WILD);
-                    }
-                    i += covers;
-                }
-                None => shape.push(c),
+        let mut shape = Vec::with_capacity(trimmed.len());
+        for (k, piece) in Literals::of(trimmed).enumerate() {
+            if k > 0 {
+                shape.push(WILD);
             }
-        }
-        // `AMCV_xxxxx`, `_hjSession_###`: a run of three or more placeholder characters ending
-        // the last literal, after a separator.
-        let mut run = shape.len();
-        while run > 0 && matches!(shape[run - 1], b'x' | b'X' | b'#') {
-            run -= 1;
-        }
-        if shape.len() - run >= 3 && run > 0 && matches!(shape[run - 1], b'_' | b'.' | b'-') {
-            shape.truncate(run);
-            shape.push(WILD);
+            shape.extend_from_slice(piece);
         }
         NamePattern {
             text: String::from(trimmed),
@@ -119,12 +92,12 @@ impl NamePattern {
 
     /// Whether a cookie name matches (case-sensitive).
     pub fn matches(&self, name: &str) -> bool {
-        glob::<false>(&self.shape, name.as_bytes())
+        glob::<false>(self.shape.split(|&c| c == WILD), name.as_bytes())
     }
 
     /// Whether a cookie name matches ignoring ASCII case.
     pub fn matches_ignore_case(&self, name: &str) -> bool {
-        glob::<true>(&self.shape, name.as_bytes())
+        glob::<true>(self.shape.split(|&c| c == WILD), name.as_bytes())
     }
 
     /// Whether two patterns describe the same names (`_ga_<id>` and `_ga_*` do).
@@ -154,13 +127,81 @@ impl fmt::Display for NamePattern {
     }
 }
 
-/// After an opening bracket `open` at `from - 1`: how many bytes up to and including the first
-/// closing one, when something stands between them.
-fn closing(b: &[u8], from: usize, open: u8) -> Option<usize> {
-    // `>` is two after `<` in ASCII, as `]` after `[` and `}` after `{`.
-    let close = open + 2;
-    let k = b.get(from..)?.iter().position(|&c| c == close)?;
-    (k > 0).then_some(k + 1)
+/// Whether `name` matches the pattern written as `trimmed` (as [`NamePattern::parse_trimmed`]
+/// reads it, then [`NamePattern::matches`]), without building the pattern: the banner's way, which
+/// allocates nothing.
+pub fn matches(trimmed: &str, name: &str) -> bool {
+    glob::<false>(Literals::of(trimmed), name.as_bytes())
+}
+
+/// The literal pieces of a written pattern, in order, borrowed from it: its shape is these joined
+/// by wildcards (`_ga_<container-id>` → `_ga_`, ``; `a*b<x>c` → `a`, `b`, `c`; an exact name →
+/// itself). Wildcards: `*`, `<…>`, `[…]`, `{…}` with something inside (consecutive ones count as
+/// one), and a run of three or more `x`/`X`/`#` after a separator ending the last literal
+/// (`AMCV_xxxxx`).
+struct Literals<'a> {
+    text: &'a [u8],
+    /// Start of the next piece; `None` when done.
+    next: Option<usize>,
+}
+
+impl<'a> Literals<'a> {
+    fn of(trimmed: &'a str) -> Literals<'a> {
+        Literals {
+            text: trimmed.as_bytes(),
+            next: Some(0),
+        }
+    }
+
+    /// The length of the wildcard at `i`, if one starts there.
+    fn wildcard(&self, i: usize) -> Option<usize> {
+        match *self.text.get(i)? {
+            WILD => Some(1),
+            open @ (b'<' | b'[' | b'{') => {
+                // `>` is two after `<` in ASCII, as `]` after `[` and `}` after `{`.
+                let inside = self
+                    .text
+                    .get(i + 1..)?
+                    .iter()
+                    .position(|&c| c == open + 2)?;
+                (inside > 0).then_some(inside + 2)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Iterator for Literals<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let start = self.next?;
+        let mut i = start;
+        while i < self.text.len() {
+            if let Some(mut len) = self.wildcard(i) {
+                let piece = self.text.get(start..i);
+                while let Some(more) = self.wildcard(i + len) {
+                    len += more;
+                }
+                self.next = Some(i + len);
+                return piece;
+            }
+            i += 1;
+        }
+        // The last piece: a placeholder run at its end after a separator is one more wildcard,
+        // followed by an empty piece (`start == len` marks that one).
+        let mut sep = i;
+        while sep > start && matches!(self.text.get(sep - 1), Some(b'x' | b'X' | b'#')) {
+            sep -= 1;
+        }
+        let cut = i - sep >= 3 && sep > start;
+        if cut && matches!(self.text.get(sep - 1), Some(b'_' | b'.' | b'-')) {
+            self.next = Some(i);
+            return self.text.get(start..sep);
+        }
+        self.next = None;
+        self.text.get(start..)
+    }
 }
 
 /// Byte equality, ASCII case folded when `FOLD` (a constant: the banner, which never folds,
@@ -173,41 +214,45 @@ fn same<const FOLD: bool>(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// Matches a name against a shape; a wildcard consumes at least one character.
+/// Matches a name against a pattern's literal pieces (its shape split at the wildcards); a
+/// wildcard consumes at least one character.
 ///
 /// Byte-oriented and without backtracking: each literal between wildcards is taken at its leftmost
 /// place (at least one byte on), which never rules out a match that a later place would allow; the
 /// last literal must then end the name. A literal starts with a UTF-8 lead byte, so it can only be
 /// found on a char boundary: "one byte or more" before it is "one character or more".
-fn glob<const FOLD: bool>(shape: &[u8], name: &[u8]) -> bool {
-    // `name[at..]` still to match; `piece` is the shape's literal up to the next wildcard.
-    let mut rest = shape;
-    let mut at = 0;
-    let mut wild = false;
+fn glob<'p, const FOLD: bool>(mut pieces: impl Iterator<Item = &'p [u8]>, name: &[u8]) -> bool {
+    let first = pieces.next().unwrap_or_default();
+    if !name
+        .get(..first.len())
+        .is_some_and(|head| same::<FOLD>(head, first))
+    {
+        return false;
+    }
+    // `name[at..]` is still to match, and `piece` follows a wildcard.
+    let mut at = first.len();
+    let Some(mut piece) = pieces.next() else {
+        return at == name.len();
+    };
     loop {
-        let end = rest.iter().position(|&c| c == WILD);
-        let piece = rest.get(..end.unwrap_or(rest.len())).unwrap_or_default();
-        let Some(end) = end else {
-            // The last literal ends the name, after at least one byte when a wildcard precedes.
-            let Some(from) = name.len().checked_sub(piece.len()) else {
-                return false;
-            };
-            return from >= at + usize::from(wild)
-                && (from == at || wild)
-                && same::<FOLD>(name.get(from..).unwrap_or_default(), piece);
+        let Some(next) = pieces.next() else {
+            // The last literal ends the name, at least one byte on.
+            return name.len() > at + piece.len()
+                && name
+                    .get(name.len() - piece.len()..)
+                    .is_some_and(|tail| same::<FOLD>(tail, piece));
         };
-        // Leftmost place of the literal: right here after a literal, one byte on after a wildcard.
-        let mut from = at + usize::from(wild);
+        // A literal between wildcards: its leftmost place at least one byte on.
+        let mut from = at + 1;
         loop {
             match name.get(from..from + piece.len()) {
                 Some(window) if same::<FOLD>(window, piece) => break,
-                Some(_) if wild => from += 1,
-                _ => return false,
+                Some(_) => from += 1,
+                None => return false,
             }
         }
         at = from + piece.len();
-        rest = rest.get(end + 1..).unwrap_or_default();
-        wild = true;
+        piece = next;
     }
 }
 
@@ -327,6 +372,57 @@ mod tests {
                 assert_eq!(p.matches(name), backtrack(&s, &n), "{shape} against {name}");
             }
         }
+    }
+
+    #[test]
+    fn written_patterns_match_as_parsed_ones() {
+        let written = [
+            "_ga",
+            "_ga_<container-id>",
+            "AMCV_xxxxx",
+            "_hjSession_###",
+            "xxx",
+            "a_xx",
+            "a*<x>b",
+            "*",
+            "**",
+            "<id>",
+            "a[b",
+            "a<>b",
+            "wp-settings-*-time",
+            "_ga_<id>xxx",
+            "{x}_{y}",
+            "ø*",
+            "Lang_*",
+            "",
+        ];
+        let names = [
+            "",
+            "_ga",
+            "_ga_",
+            "_ga_X1",
+            "AMCV_",
+            "AMCV_1%40Adobe",
+            "_hjSession_1",
+            "xxx",
+            "a_xx",
+            "aXb",
+            "ab",
+            "a[b",
+            "a<>b",
+            "wp-settings-1-time",
+            "_ga_1xxx",
+            "1_2",
+            "øå",
+            "Lang_nb",
+        ];
+        for w in written {
+            let p = NamePattern::parse_trimmed(w);
+            for n in names {
+                assert_eq!(matches(w, n), p.matches(n), "{w} against {n}");
+            }
+        }
+        assert!(matches("AMCV_xxxxx", "AMCV_1%40Adobe") && !matches("AMCV_xxxxx", "AMCV_"));
     }
 
     #[test]
