@@ -3,7 +3,8 @@
 #   kapsel.js        wasm-bindgen glue (--target web) without its loader (consent-wasm/js/trim-glue.mjs), with
 #                    the bootstrap appended (consent-wasm/js/bootstrap.js), import names shortened
 #                    (consent-wasm/js/shrink-imports.mjs), minified with terser
-#   kapsel_nb.wasm   the banner with its Bokmål texts, optimised with wasm-opt (-Oz, flatten/rereloop, -Oz);
+#   kapsel_nb.wasm   the banner with its Bokmål texts, the panic data std brings zeroed
+#                    (consent-wasm/js/blank-panic-data.mjs), optimised with wasm-opt (-Oz, flatten/rereloop, -Oz);
 #   kapsel_nn.wasm   likewise Nynorsk, and English: one build per language (cargo feature nb/nn/en), so a
 #   kapsel_en.wasm   visitor downloads only the page's language; the bootstrap picks by <html lang>
 # Idempotent: installs what is missing (wasm32 target, wasm-bindgen-cli at the Cargo.lock version, npm binaryen
@@ -43,6 +44,8 @@ for lang in nb nn en; do
   cat consent-wasm/js/bootstrap.js >>"$dir/kapsel.js"
   # Short import names instead of wasm-bindgen's hashed ones, in the wasm and the glue alike.
   node consent-wasm/js/shrink-imports.mjs "$dir/kapsel_bg.wasm" "$dir/kapsel.js"
+  # Panic messages and source paths that std brings and the banner's panic handler never reads.
+  node consent-wasm/js/blank-panic-data.mjs "$dir/kapsel_bg.wasm"
   "$terser" "$dir/kapsel.js" --module --compress passes=2 --mangle -o "$dir/kapsel.min.js"
   # One glue serves every language: the builds differ in their texts only.
   if ! cmp -s "$dir/kapsel.min.js" "$stage/nb/kapsel.min.js"; then
