@@ -38,13 +38,7 @@ impl Category {
 
     /// Parses a category id exactly as written in declarations.
     pub fn from_id(id: &str) -> Option<Category> {
-        match id {
-            "necessary" => Some(Category::Necessary),
-            "preferences" => Some(Category::Preferences),
-            "statistics" => Some(Category::Statistics),
-            "marketing" => Some(Category::Marketing),
-            _ => None,
-        }
+        Category::ALL.into_iter().find(|c| c.id() == id)
     }
 
     /// Whether storing cookies of this category needs the visitor's consent.
