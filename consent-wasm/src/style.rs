@@ -21,7 +21,7 @@ pub const CSS: &str = "\
 .kapsel-sw input{width:1.25rem;height:1.25rem;margin:0;accent-color:#1d3d6e}\
 .kapsel-t{width:100%;border-collapse:collapse;table-layout:fixed;font-size:.875rem;margin:.5rem 0}\
 .kapsel-t th,.kapsel-t td{border:1px solid #767676;padding:.25rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
-#kapsel-reopen{position:fixed;z-index:2147482999;left:.5rem;bottom:.5rem;min-height:0;padding:.375rem .75rem;font-size:.875rem;border-color:#fff}\
+#kapsel-reopen{position:fixed;z-index:2147483000;left:.5rem;bottom:.5rem;min-height:0;padding:.375rem .75rem;font-size:.875rem;border-color:#fff}\
 .kapsel-ph{display:flex;flex-direction:column;justify-content:center;align-items:flex-start;gap:.5rem;max-width:100%;overflow:auto;padding:1rem;background:#f2f2f2;border:1px solid #767676}\
 .kapsel-ph p{margin:0}\
 .kapsel-ph+iframe{display:none!important}\
