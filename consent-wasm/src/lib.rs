@@ -4,11 +4,12 @@
 //!
 //! The page carries `<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json">`.
 //! `kapsel.js` is the wasm-bindgen `--target web` glue with a few lines of bootstrap appended
-//! (`js/bootstrap.js`): it finds its own tag, fetches the wasm and the resolved site declaration in
-//! parallel, and calls [`api::start`] with the page's `document`, the parsed declaration (or
-//! `null` when it is missing or broken) and a `gtag`-style function that pushes `arguments` to
-//! `dataLayer`. It then routes every
-//! `click` on the document to [`api::on_click`] and publishes `window.kapsel` (`show`, `acceptAll`,
+//! (`js/bootstrap.js`): it finds its own tag, fetches the wasm for the page's language
+//! (`kapsel_nb.wasm`, `kapsel_nn.wasm` or `kapsel_en.wasm`: the texts are compiled in, see
+//! [`texts`]) and the resolved site declaration in parallel, and calls [`api::start`] with the
+//! page's `document`, the parsed declaration (or `null` when it is missing or broken) and a
+//! `gtag`-style function that pushes `arguments` to `dataLayer`. It then routes every `click` on
+//! the document to [`api::on_click`] and publishes `window.kapsel` (`show`, `acceptAll`,
 //! `rejectAll`, `accept([…])`, `consent()`). Everything else is Rust.
 //!
 //! * [`config`] keeps the parsed declaration as a JS object and reads it with `Reflect` (no serde:
@@ -31,8 +32,9 @@
 //!   `<html lang>`, the catalogue's `Lang` rule), [`style`] the CSS, adopted as a constructable
 //!   stylesheet (no `<style>`, no `style` attribute: strict CSP is fine).
 //! * The catalogue crate (`kapsel-catalogue`, linked without its `std` feature) gives the category
-//!   ids (`Category`) and the cookie-name patterns (`NamePattern`) the declaration is written in;
-//!   [`mask`] turns sets of categories into the bit masks the record, gates and switches pass around.
+//!   ids (`Category`) and the rule for the cookie-name patterns the declaration is written in
+//!   (`pattern::matches`); [`mask`] turns sets of categories into the bit masks the record, gates
+//!   and switches pass around.
 //! * [`dom`] is the browser, with web-sys's types: few distinct imported methods, since each
 //!   costs JS glue; properties are read and written through `Reflect`, and the page's `document`
 //!   comes from the bootstrap (see there). [`bytes`] holds byte-level string helpers.
@@ -59,25 +61,34 @@
 //!
 //! # Size
 //!
-//! Everything the browser fetches for the banner should stay small: the target is 15 KB gzip; the
-//! last `bench/banner/run.sh` measured 19,034 B gzip -9 (JS glue 1,726 + wasm 17,308; the CSS is
-//! in the wasm), against 20,489 B for vanilla-cookieconsent with iframemanager. Hence `no_std` with
-//! `alloc` on wasm32 (web-sys, js-sys and the catalogue all without `std`), a bump arena as
-//! allocator ([`heap`]), a panic handler that only traps, no string formatting and no panicking
-//! division or indexing, no closures (the bootstrap wires events to exports), markup as data
-//! rather than one DOM call per element, each language's texts as one string split at start (a
-//! struct of string slices costs a pointer table per language), few collected `Vec`s and copied
-//! `String`s (cookie names, paths and domains are walked in place; the consent record borrows
-//! from the cookie), bindings without exception plumbing where only a broken page throws
-//! ([`dom`]), and, in `scripts/build-banner.sh`, wasm-bindgen's loader replaced by the bootstrap's
-//! few lines and its string and memory helpers by plain ones (`js/trim-glue.mjs`), short import
-//! names, terser and `wasm-opt` (-Oz, flatten and re-loop, -Oz). Where the bytes go (twiggy,
-//! sections gzipped one by one): about two thirds is code — the banner's own (layers, gates, the
-//! choice, cookie deletion, declaration checks) and the JS value plumbing around every import
-//! (externref table slots, strings copied in and out) — a fifth the texts, markup and CSS, a tenth
-//! the JS glue (one small function per imported method), the rest `alloc`'s growth paths,
-//! wasm-bindgen's externref table and the import/export tables. The `std` feature exists for the
-//! wasm tests only (wasm-bindgen-test needs std).
+//! Everything the browser fetches for the banner should stay small: the target is 15 KB gzip
+//! (15,360 B). The last `bench/banner/run.sh` measured 15,247 B gzip -9 for a Bokmål page
+//! (`kapsel.js` 1,391 + `kapsel_nb.wasm` 13,856; the CSS is in the wasm), against 20,489 B for
+//! vanilla-cookieconsent with iframemanager. How:
+//!
+//! * one wasm per language ([`texts`]): a visitor fetches one language's wording, not three;
+//! * `no_std` with `alloc` on wasm32 (web-sys, js-sys and the catalogue all without `std`), a bump
+//!   arena as allocator ([`heap`]) that never returns null, a panic handler that only traps, no
+//!   string formatting and no panicking division or indexing, and text built in [`buf`]'s buffers
+//!   rather than `String`/`Vec`, whose growth paths and their panic messages cost half a kilobyte;
+//! * few, plain imports ([`dom`]): properties through `Reflect`, methods returning bare `JsValue`s,
+//!   no exception plumbing, no wasm-bindgen `static` globals (the bootstrap hands over
+//!   `document`), no closures (the bootstrap wires events to exports);
+//! * markup as data rather than one DOM call per element ([`markup`]); each language's texts as one
+//!   string split at start; cookie names matched against declared patterns without building them
+//!   (`kapsel_catalogue::pattern::matches`); retention worded by `kapsel catalogue resolve`, not here;
+//! * in `scripts/build-banner.sh`: wasm-bindgen's loader replaced by the bootstrap's few lines and
+//!   its string and memory helpers by plain ones (`js/trim-glue.mjs`), short import names
+//!   (`js/shrink-imports.mjs`), terser, the panic messages and source paths precompiled std brings
+//!   zeroed (`js/blank-panic-data.mjs`: only panic formatting reads them, and this panic handler
+//!   formats nothing), and `wasm-opt` (-Oz, flatten and re-loop, -Oz); LLVM's inline threshold is
+//!   raised for wasm32 (`.cargo/config.toml`).
+//!
+//! Where the bytes go (sections gzipped one by one, Bokmål build): code 10.3 KB — the banner's own
+//! (layers, gates, the choice, cookie deletion, declaration checks) and the JS value plumbing
+//! around every import (externref table slots, strings copied in and out); data 2.7 KB, of which
+//! the CSS 0.86 KB and the texts 0.63 KB; the import, export and type tables 0.5 KB; the JS glue
+//! 1.4 KB. The `std` feature exists for the wasm tests only (wasm-bindgen-test needs std).
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
 extern crate alloc;
