@@ -16,8 +16,9 @@ Promise.all([
     fetch(kapselWasm).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, kapselImports))),
   kapselUrl ? fetch(kapselUrl, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null)).catch(() => null) : null,
 ]).then(([{ instance, module }, declaration]) => {
-  __wbg_finalize_init(instance, module);
-  self.kapsel = { show, acceptAll: accept_all, rejectAll: reject_all, accept, consent };
-  document.addEventListener("click", on_click);
-  start(document, declaration, function () { (self.dataLayer = self.dataLayer || []).push(arguments); });
+  // The module's exports take and return plain JS values: no wrappers (trim-glue.mjs drops them).
+  const k = __wbg_finalize_init(instance, module);
+  self.kapsel = { show: k.show, acceptAll: k.accept_all, rejectAll: k.reject_all, accept: k.accept, consent: k.consent };
+  document.addEventListener("click", k.on_click);
+  k.start(document, declaration, function () { (self.dataLayer = self.dataLayer || []).push(arguments); });
 });

@@ -1,7 +1,8 @@
 // Trims wasm-bindgen's `--target web` glue to what the bootstrap uses: the loader (`__wbg_init`,
 // `__wbg_load`, `initSync`, with their warnings and fallbacks for other hosts) goes, the bootstrap
 // instantiates the module itself from `__wbg_get_imports()` and `__wbg_finalize_init()`; the
-// exported wrappers stop being module exports (nothing imports kapsel.js), so terser may inline them.
+// exported wrappers, which only pass their arguments to the module's exports, go too (the bootstrap
+// calls the exports), as do caches and handles nothing reads.
 // Usage: node trim-glue.mjs kapsel.js   (rewritten in place; exits 2 when the glue's shape changed)
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -41,5 +42,32 @@ for (const [name, body] of Object.entries(plain)) {
 const polyfill = /^if \(!\('encodeInto' in cachedTextEncoder\)\) \{\n[\s\S]*?^\}\n/m;
 if (!polyfill.test(js)) fail("no encodeInto polyfill");
 js = js.replace(polyfill, "");
+
+// The exported wrappers (`function show() { wasm.show(); }` …) only pass their arguments on: the
+// bootstrap calls the module's exports directly (they take and return plain JS values).
+const wrappers = js.slice(0, js.indexOf("function __wbg_get_imports("));
+const wrapper = /^(?:\/\*\*\n(?: \*.*\n)* \*\/\n)?function (\w+)\(([\w, ]*)\) \{\n(?:    wasm\.\1\(\2\);\n|    const ret = wasm\.\1\(\2\);\n    return ret;\n)\}\n\n?/gm;
+if (wrappers.replace(wrapper, "").trim() !== "") fail("exported wrappers other than plain pass-throughs");
+js = js.slice(wrappers.length);
+
+// Caches the plain helpers above no longer use, and module handles nothing reads.
+const unused = [
+  /^let cachedDataViewMemory0 = null;\n/m,
+  /^let cachedUint8ArrayMemory0 = null;\n/m,
+  /^const MAX_SAFARI_DECODE_BYTES = \d+;\n/m,
+  /^let numBytesDecoded = 0;\n/m,
+  /^    cachedDataViewMemory0 = null;\n/m,
+  /^    cachedUint8ArrayMemory0 = null;\n/m,
+  /^    wasmInstance = instance;\n/m,
+  /^    wasmModule = module;\n/m,
+];
+for (const re of unused) {
+  if (!re.test(js)) fail(`no ${re.source}`);
+  js = js.replace(re, "");
+}
+js = js.replace(/^let wasmModule, wasmInstance, wasm;$/m, "let wasm;");
+for (const left of ["cachedDataViewMemory0", "cachedUint8ArrayMemory0", "numBytesDecoded", "wasmModule", "wasmInstance"]) {
+  if (js.includes(left)) fail(`\`${left}\` is still used`);
+}
 writeFileSync(path, js);
 console.error(`trim-glue: dropped ${rest.length} bytes of loader`);

@@ -77,8 +77,9 @@
 //! * markup as data rather than one DOM call per element ([`markup`]); each language's texts as one
 //!   string split at start; cookie names matched against declared patterns without building them
 //!   (`kapsel_catalogue::pattern::matches`); retention worded by `kapsel catalogue resolve`, not here;
-//! * in `scripts/build-banner.sh`: wasm-bindgen's loader replaced by the bootstrap's few lines and
-//!   its string and memory helpers by plain ones (`js/trim-glue.mjs`), short import names
+//! * in `scripts/build-banner.sh`: wasm-bindgen's loader replaced by the bootstrap's few lines, its
+//!   string and memory helpers by plain ones, its pass-through export wrappers by the exports
+//!   themselves (`js/trim-glue.mjs`), short import names
 //!   (`js/shrink-imports.mjs`), terser, the panic messages and source paths precompiled std brings
 //!   zeroed (`js/blank-panic-data.mjs`: only panic formatting reads them, and this panic handler
 //!   formats nothing), and `wasm-opt` (-Oz, flatten and re-loop, -Oz); LLVM's inline threshold is
