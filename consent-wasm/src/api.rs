@@ -59,7 +59,16 @@ pub fn start(document: JsValue, declaration: JsValue, push: JsValue) {
         },
     };
     state::set_choice(choice);
+    if choice.decided {
+        banner::reopen_control();
+    } else {
+        banner::first_layer();
+    }
+    #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+    crate::heap::mark();
 
+    // Page code next (what it throws ends the start: the banner is up, and nothing gated runs),
+    // and before any gated script.
     if let Some(cfg) = cfg {
         if cfg.google_consent_mode {
             signals::consent_mode("default", NECESSARY);
@@ -71,14 +80,7 @@ pub fn start(document: JsValue, declaration: JsValue, push: JsValue) {
             signals::meta_pixel(choice.mask & MARKETING != 0);
         }
     }
-    if choice.decided {
-        banner::reopen_control();
-    } else {
-        banner::first_layer();
-    }
     gate::apply(choice.mask);
-    #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
-    crate::heap::mark();
 }
 
 /// Handles a click anywhere: elements with `data-kapsel-action` (the banner's buttons, the reopen

@@ -412,7 +412,24 @@ fn the_meta_pixel_is_revoked_before_any_pixel_code_and_granted_with_marketing() 
 </head><body><main><h1>Piksel</h1></main></body></html>"#,
     )
     .expect("write page");
+    // A page whose `fbq` throws: the banner still shows, and a choice still takes effect.
+    std::fs::create_dir_all(copy.path().join("broken-pixel")).expect("mkdir");
+    std::fs::write(
+        copy.path().join("broken-pixel/index.html"),
+        r#"<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Piksel</title>
+<script>window.calls = []; window.fbq = function () { throw new Error("broken pixel"); };</script>
+<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>
+<script type="text/plain" data-consent="statistics">calls.push("statistics code");</script>
+</head><body><main><h1>Piksel</h1></main></body></html>"#,
+    )
+    .expect("write page");
     let s = Visitor::start(DemoOptions::new(Site::Dir(copy.path().to_path_buf())));
+    s.visit("/broken-pixel/");
+    s.click("#kapsel-banner [data-kapsel-action=accept-all]");
+    s.wait("calls.includes('statistics code')");
+    assert_eq!(s.js("window.kapsel.consent().statistics"), true);
+    s.js("document.cookie = 'kapsel_consent=; max-age=0; path=/'");
+
     s.visit("/pixel/");
     assert_eq!(s.js("calls"), serde_json::json!(["consent revoke"]));
 
