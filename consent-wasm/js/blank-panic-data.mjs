@@ -8,28 +8,14 @@
 // Usage: node blank-panic-data.mjs kapsel_bg.wasm   (rewritten in place; exits 2 if nothing matched,
 // which means the toolchain changed and this list needs a look)
 import { readFileSync, writeFileSync } from "node:fs";
+import { sections } from "./wasm-sections.mjs";
 
 const [path] = process.argv.slice(2);
 const wasm = readFileSync(path);
 
-function leb(buf, pos) {
-  let result = 0, shift = 0, byte;
-  do {
-    byte = buf[pos++];
-    result |= (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [result >>> 0, pos];
-}
-
 // Only inside the data section: never code, names or imports.
-let pos = 8, data = null;
-while (pos < wasm.length) {
-  const id = wasm[pos];
-  const [size, start] = leb(wasm, pos + 1);
-  if (id === 11) data = [start, start + size];
-  pos = start + size;
-}
+const section = [...sections(wasm)].find((s) => s.id === 11);
+const data = section && [section.start, section.end];
 if (!data) {
   console.error(`blank-panic-data: ${path}: no data section`);
   process.exit(2);

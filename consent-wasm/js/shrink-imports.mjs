@@ -2,20 +2,12 @@
 // wasm module and its JS glue: the hashed names cost about 2 KB gzip in all, for nothing.
 // Usage: node shrink-imports.mjs kapsel_bg.wasm kapsel.js   (both rewritten in place)
 import { readFileSync, writeFileSync } from "node:fs";
+import { leb, sections } from "./wasm-sections.mjs";
 
 const [wasmPath, jsPath] = process.argv.slice(2);
 const wasm = readFileSync(wasmPath);
 let js = readFileSync(jsPath, "utf8");
 
-function leb(buf, pos) {
-  let result = 0, shift = 0, byte;
-  do {
-    byte = buf[pos++];
-    result |= (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [result >>> 0, pos];
-}
 function encodeLeb(n) {
   const out = [];
   do {
@@ -42,14 +34,9 @@ function shortName(i) {
 
 const out = [wasm.subarray(0, 8)];
 const renames = new Map();
-let pos = 8;
-while (pos < wasm.length) {
-  const id = wasm[pos];
-  const [size, start] = leb(wasm, pos + 1);
-  const end = start + size;
+for (const { id, header, start, end } of sections(wasm)) {
   if (id !== 2) {
-    out.push(wasm.subarray(pos, end));
-    pos = end;
+    out.push(wasm.subarray(header, end));
     continue;
   }
   let [count, p] = leb(wasm, start);
@@ -86,7 +73,6 @@ while (pos < wasm.length) {
   }
   const body = Buffer.concat(parts);
   out.push(Buffer.from([2]), encodeLeb(body.length), body);
-  pos = end;
 }
 
 // Longest first, so no name is replaced inside a longer one.

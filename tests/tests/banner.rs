@@ -358,16 +358,7 @@ fn a_new_declaration_revision_asks_again() {
 
     // The same site with a new revision of its declaration (cookies on 127.0.0.1 ignore the port,
     // so a second server on another port sees the same consent cookie).
-    let copy = tempfile::tempdir().expect("temp dir");
-    copy_dir(&fixtures(), copy.path());
-    let declaration = copy.path().join("declaration.json");
-    let text = std::fs::read_to_string(&declaration).expect("declaration");
-    assert!(text.contains("\"revision\": \"r1\""));
-    std::fs::write(
-        &declaration,
-        text.replace("\"revision\": \"r1\"", "\"revision\": \"r2\""),
-    )
-    .expect("write declaration");
+    let copy = fixtures_with("\"revision\": \"r1\"", "\"revision\": \"r2\"");
     let r2 = Demo::start(DemoOptions::new(Site::Dir(copy.path().to_path_buf()))).expect("r2 site");
     open(&s.tab, &r2.url("/")).expect("r2 page");
     s.wait("document.getElementById('kapsel-banner')");
@@ -392,16 +383,7 @@ fn a_new_declaration_revision_asks_again() {
 #[test]
 fn the_meta_pixel_is_revoked_before_any_pixel_code_and_granted_with_marketing() {
     // The fixture site with `meta_pixel` on, and a page whose own `fbq` stand-in records calls.
-    let copy = tempfile::tempdir().expect("temp dir");
-    copy_dir(&fixtures(), copy.path());
-    let declaration = copy.path().join("declaration.json");
-    let text = std::fs::read_to_string(&declaration).expect("declaration");
-    assert!(text.contains("\"meta_pixel\": false"));
-    std::fs::write(
-        &declaration,
-        text.replace("\"meta_pixel\": false", "\"meta_pixel\": true"),
-    )
-    .expect("write declaration");
+    let copy = fixtures_with("\"meta_pixel\": false", "\"meta_pixel\": true");
     std::fs::create_dir_all(copy.path().join("pixel")).expect("mkdir");
     std::fs::write(
         copy.path().join("pixel/index.html"),
@@ -450,6 +432,17 @@ fn the_meta_pixel_is_revoked_before_any_pixel_code_and_granted_with_marketing() 
         s.js("calls"),
         serde_json::json!(["consent grant", "pixel code"])
     );
+}
+
+/// A copy of the fixture site whose declaration has `from` replaced by `to`.
+fn fixtures_with(from: &str, to: &str) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures(), copy.path());
+    let declaration = copy.path().join("declaration.json");
+    let text = std::fs::read_to_string(&declaration).expect("declaration");
+    assert!(text.contains(from), "the fixture declaration has {from}");
+    std::fs::write(&declaration, text.replace(from, to)).expect("write declaration");
+    copy
 }
 
 fn copy_dir(from: &Path, to: &Path) {
