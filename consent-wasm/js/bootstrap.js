@@ -8,12 +8,17 @@ const kapselUrl = kapselTag && kapselTag.dataset.config;
 // One wasm per language (the texts are compiled in), picked by <html lang> with the catalogue's rule
 // (texts::for_lang): nn… Nynorsk, en… English, Bokmål otherwise.
 const kapselLang = document.documentElement.lang.toLowerCase().split(/[-_]/)[0];
-const kapselWasm = new URL(`kapsel_${kapselLang == "nn" || kapselLang == "en" ? kapselLang : "nb"}.wasm`, import.meta.url);
 const kapselImports = __wbg_get_imports();
-Promise.all([
+const kapselLoad = (name) => {
+  const url = new URL(name, import.meta.url);
   // Streaming compilation needs `Content-Type: application/wasm`; other servers get the plain way.
-  WebAssembly.instantiateStreaming(fetch(kapselWasm), kapselImports).catch(() =>
-    fetch(kapselWasm).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, kapselImports))),
+  return WebAssembly.instantiateStreaming(fetch(url), kapselImports).catch(() =>
+    fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, kapselImports)));
+};
+Promise.all([
+  // A site that serves only some of the languages still gets a banner: in Bokmål.
+  kapselLoad(`kapsel_${kapselLang == "nn" || kapselLang == "en" ? kapselLang : "nb"}.wasm`)
+    .catch(() => kapselLoad("kapsel_nb.wasm")),
   kapselUrl ? fetch(kapselUrl, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null)).catch(() => null) : null,
 ]).then(([{ instance, module }, declaration]) => {
   // The module's exports take and return plain JS values: no wrappers (trim-glue.mjs drops them).

@@ -434,6 +434,23 @@ fn the_meta_pixel_is_revoked_before_any_pixel_code_and_granted_with_marketing() 
     );
 }
 
+#[test]
+fn a_site_missing_a_language_build_gets_the_bokmal_banner() {
+    // The banner's files with a broken English build, as a site that uploaded only some would.
+    let banner = tempfile::tempdir().expect("temp dir");
+    copy_dir(&kapsel_demo::default_banner_dir(), banner.path());
+    std::fs::write(banner.path().join("kapsel_en.wasm"), "not found").expect("break en");
+    let mut options = DemoOptions::new(Site::Dir(fixtures()));
+    options.banner_dir = Some(banner.path().to_path_buf());
+    let s = Visitor::start(options);
+    s.visit("/en/");
+    assert_eq!(s.js("document.getElementById('kapsel-banner').lang"), "nb");
+    assert_eq!(s.text("#kapsel-title"), "Informasjonskapsler");
+    s.click("#kapsel-banner [data-kapsel-action=reject-all]");
+    s.wait("document.getElementById('kapsel-reopen')");
+    assert_eq!(s.js("window.kapsel.consent().decided"), true);
+}
+
 /// A copy of the fixture site whose declaration has `from` replaced by `to`.
 fn fixtures_with(from: &str, to: &str) -> tempfile::TempDir {
     let copy = tempfile::tempdir().expect("temp dir");
