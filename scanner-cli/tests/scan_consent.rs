@@ -102,3 +102,44 @@ fn policy_names_are_the_declaration_when_no_json_is_kept() {
         .unwrap()
         .ends_with("personvern.txt"));
 }
+
+#[test]
+fn policy_names_are_found_with_the_extra_knowledge_base_too() {
+    let site = site();
+    let url = format!("http://127.0.0.1:{}/", site.port);
+    let dir = tempfile::tempdir().unwrap();
+    let statement = write_temp(
+        dir.path(),
+        "personvern.txt",
+        "Informasjonskapslar\n\nInformasjonskapslane _gid og val blir lagra i to år.\n",
+    );
+    // `val` is known only to this base: without it, the statement's `val` is not found.
+    let base = write_temp(
+        dir.path(),
+        "extra.csv",
+        "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,\
+         Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n\
+         x1,Testkommune,Functional,val,,Remembers a choice,1 year,Testkommune,,0\n",
+    );
+    let (out, report) = scan(
+        &url,
+        &[
+            "--consent",
+            "accept",
+            "--policy",
+            statement.to_str().unwrap(),
+            "--knowledge-base",
+            base.to_str().unwrap(),
+            "--fail-on",
+            "never",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(cookies(&report, "val")[0]["declared"], true);
+    assert!(findings(&report, "undeclared").is_empty());
+}

@@ -185,8 +185,9 @@ fn parse_resolve(s: &str) -> Result<(String, u16, String)> {
     Ok((host.to_ascii_lowercase(), port, addr.to_string()))
 }
 
-/// The names a privacy statement lists (file or URL).
-fn policy_names(source: &str, fetch: &crawl::Fetcher) -> Result<Vec<String>> {
+/// The names a privacy statement lists (file or URL), as `policy extract` finds them with the same
+/// knowledge base (built in, plus `--knowledge-base`).
+fn policy_names(source: &str, fetch: &crawl::Fetcher, base: &KnowledgeBase) -> Result<Vec<String>> {
     let text = if source.starts_with("http://") || source.starts_with("https://") {
         let url = Url::parse(source).map_err(|e| Usage(format!("--policy {source}: {e}")))?;
         fetch
@@ -201,7 +202,7 @@ fn policy_names(source: &str, fetch: &crawl::Fetcher) -> Result<Vec<String>> {
     } else {
         text
     };
-    Ok(extract_policy_names(&text))
+    Ok(extract_policy_names(&text, base))
 }
 
 /// Runs `kapsel scan`.
@@ -254,7 +255,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     let fetcher = crawl::Fetcher::new(&resolve, insecure).map_err(|e| Usage(e.to_string()))?;
     let policy = match &args.policy {
         None => None,
-        Some(src) => Some((src.clone(), policy_names(src, &fetcher)?)),
+        Some(src) => Some((src.clone(), policy_names(src, &fetcher, &base)?)),
     };
     for out in &args.out {
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -545,8 +546,7 @@ fn write_outputs(report: &Report, args: &ScanOptions, fail_on: Option<Severity>)
 }
 
 /// The cookie names a privacy statement lists, by the catalogue's extraction.
-fn extract_policy_names(text: &str) -> Vec<String> {
-    let base = KnowledgeBase::builtin();
+fn extract_policy_names(text: &str, base: &KnowledgeBase) -> Vec<String> {
     kapsel_catalogue::extract::extract(text, base)
         .name_list()
         .into_iter()
