@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{cookies, findings, scan, write_temp, Response, Server};
+use support::{assert_exit, cookies, findings, scan, write_temp, Response, Server};
 
 fn site() -> Server {
     Server::http(|req| {
@@ -41,12 +41,7 @@ fn buttons_found_by_their_text_and_phases_kept_apart() {
     let site = site();
     let url = format!("http://127.0.0.1:{}/", site.port);
     let (out, report) = scan(&url, &["--fail-on", "never"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let phases = report["phases"].as_array().unwrap();
     assert_eq!(phases[1]["phase"], "accept");
     assert_eq!(phases[1]["banner"], "text");
@@ -88,12 +83,7 @@ fn policy_names_are_the_declaration_when_no_json_is_kept() {
             "never",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(cookies(&report, "_gid")[0]["declared"], true);
     assert_eq!(findings(&report, "undeclared"), vec!["val"]);
     assert_eq!(findings(&report, "misspelled-declaration"), vec!["_utmz"]);
@@ -134,12 +124,7 @@ fn policy_names_are_found_with_the_extra_knowledge_base_too() {
             "never",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(cookies(&report, "val")[0]["declared"], true);
     assert!(findings(&report, "undeclared").is_empty());
 }

@@ -6,7 +6,7 @@ mod support;
 
 use std::process::Command;
 
-use support::{write_temp, Response, Server};
+use support::{assert_exit, write_temp, Response, Server};
 
 /// A small XML well-formedness check: balanced tags, quoted attributes, known entities.
 fn assert_well_formed_xml(xml: &str) {
@@ -118,12 +118,7 @@ fn json_junit_sarif_and_html_in_one_run() {
         .arg(&html)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("STATISTICS"), "table on stdout: {table}");
     assert!(table.contains("set-before-consent"));

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{scan, Response, Server};
+use support::{assert_exit, scan, Response, Server};
 
 fn hostile() -> Server {
     Server::http(|req| {
@@ -54,12 +54,7 @@ fn hostile_pages_cannot_hang_or_crash_the_scan() {
         ],
     );
     assert!(started.elapsed() < Duration::from_secs(120));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let pages = report["pages"].as_array().unwrap();
     assert!(pages.len() <= 25);
     let calendar = pages
@@ -114,12 +109,7 @@ fn max_time_writes_a_partial_report() {
             "never",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(report["complete"], false);
     assert!(report["stopped"].as_str().unwrap().contains("--max-time"));
     let pages = report["pages"].as_array().unwrap().len();

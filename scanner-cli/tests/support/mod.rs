@@ -287,6 +287,17 @@ pub fn findings(report: &serde_json::Value, kind: &str) -> Vec<String> {
     v
 }
 
+/// Fails unless the run exited with `code`, showing what it wrote to stderr.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Writes a file into a temp dir and returns its path.
 pub fn write_temp(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
