@@ -13,8 +13,9 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
-step "cargo clippy (wasm32 banner)"
+step "cargo clippy (wasm32 banner: all languages, and one as shipped)"
 cargo clippy -p kapsel-consent --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p kapsel-consent --target wasm32-unknown-unknown --no-default-features --features nn -- -D warnings
 step "build the banner"
 scripts/build-banner.sh
 step "build the kapsel and kapsel-demo binaries"
