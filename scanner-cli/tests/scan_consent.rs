@@ -63,27 +63,11 @@ fn buttons_found_by_their_text_and_phases_kept_apart() {
 
 #[test]
 fn policy_names_are_the_declaration_when_no_json_is_kept() {
-    let site = site();
-    let url = format!("http://127.0.0.1:{}/", site.port);
-    let dir = tempfile::tempdir().unwrap();
-    let statement = write_temp(
-        dir.path(),
-        "personvern.txt",
+    let report = scan_with_policy(
         "Informasjonskapslar\n\nVi brukar Google Analytics. Informasjonskapslane _gid og _utmz \
          blir lagra i to år.\n",
+        None,
     );
-    let (out, report) = scan(
-        &url,
-        &[
-            "--consent",
-            "accept",
-            "--policy",
-            statement.to_str().unwrap(),
-            "--fail-on",
-            "never",
-        ],
-    );
-    assert_exit(&out, 0);
     assert_eq!(cookies(&report, "_gid")[0]["declared"], true);
     assert_eq!(findings(&report, "undeclared"), vec!["val"]);
     assert_eq!(findings(&report, "misspelled-declaration"), vec!["_utmz"]);
@@ -95,36 +79,44 @@ fn policy_names_are_the_declaration_when_no_json_is_kept() {
 
 #[test]
 fn policy_names_are_found_with_the_extra_knowledge_base_too() {
+    // `val` is known only to this base: without it, the statement's `val` is not found.
+    let report = scan_with_policy(
+        "Informasjonskapslar\n\nInformasjonskapslane _gid og val blir lagra i to år.\n",
+        Some(
+            "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,\
+             Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n\
+             x1,Testkommune,Functional,val,,Remembers a choice,1 year,Testkommune,,0\n",
+        ),
+    );
+    assert_eq!(cookies(&report, "val")[0]["declared"], true);
+    assert!(findings(&report, "undeclared").is_empty());
+}
+
+/// Scans the test site, accepting, with a privacy statement of `statement` as `--policy` (and
+/// `extra_base` as a `--knowledge-base` CSV when given); the run must exit 0.
+fn scan_with_policy(statement: &str, extra_base: Option<&str>) -> serde_json::Value {
     let site = site();
     let url = format!("http://127.0.0.1:{}/", site.port);
     let dir = tempfile::tempdir().unwrap();
-    let statement = write_temp(
-        dir.path(),
-        "personvern.txt",
-        "Informasjonskapslar\n\nInformasjonskapslane _gid og val blir lagra i to år.\n",
-    );
-    // `val` is known only to this base: without it, the statement's `val` is not found.
-    let base = write_temp(
-        dir.path(),
-        "extra.csv",
-        "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,\
-         Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n\
-         x1,Testkommune,Functional,val,,Remembers a choice,1 year,Testkommune,,0\n",
-    );
-    let (out, report) = scan(
-        &url,
-        &[
-            "--consent",
-            "accept",
-            "--policy",
-            statement.to_str().unwrap(),
-            "--knowledge-base",
-            base.to_str().unwrap(),
-            "--fail-on",
-            "never",
-        ],
-    );
+    let statement = write_temp(dir.path(), "personvern.txt", statement);
+    let mut args = vec![
+        "--consent".to_string(),
+        "accept".to_string(),
+        "--policy".to_string(),
+        statement.display().to_string(),
+        "--fail-on".to_string(),
+        "never".to_string(),
+    ];
+    if let Some(csv) = extra_base {
+        args.push("--knowledge-base".to_string());
+        args.push(
+            write_temp(dir.path(), "extra.csv", csv)
+                .display()
+                .to_string(),
+        );
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (out, report) = scan(&url, &args);
     assert_exit(&out, 0);
-    assert_eq!(cookies(&report, "val")[0]["declared"], true);
-    assert!(findings(&report, "undeclared").is_empty());
+    report
 }
