@@ -56,7 +56,8 @@ fn movable(a: &Arena, p: usize) -> bool {
 }
 
 /// No memory left (or an alignment the arena does not give): the call into the banner ends
-/// here. Never returning null spares every allocation site alloc's error path.
+/// here, with a trap, rather than in `alloc`'s allocation-error handler (the allocator never
+/// returns null; [`crate::buf`] relies on that too).
 #[cfg(target_arch = "wasm32")]
 pub fn out_of_memory() -> ! {
     core::arch::wasm32::unreachable()
