@@ -26,9 +26,7 @@ pub fn start(document: JsValue, declaration: JsValue, push: JsValue) {
     let t = texts::for_page();
     let config = Config::read(declaration);
     let gpc = signals::global_privacy_control();
-    if !state::init(config, t, gpc, Some(push)) {
-        return;
-    }
+    state::init(config, t, gpc, Some(push));
     dom::adopt_css(crate::style::CSS);
     let cfg = state::config();
     state::set_categories(cfg.map_or(0, |c| c.used) | gate::requested());

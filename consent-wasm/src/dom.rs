@@ -87,8 +87,9 @@ extern "C" {
     fn reflect_set(obj: &JsValue, key: &str, value: &JsValue);
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
     fn reflect_get_index(obj: &JsValue, index: u32) -> JsValue;
+    /// Whether a value is an array (`Array.isArray`).
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    fn is_array_(value: &JsValue) -> bool;
+    pub fn is_array(value: &JsValue) -> bool;
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
 
@@ -285,11 +286,6 @@ impl Iterator for Items {
         self.next += 1;
         Some(reflect_get_index(&self.list, self.next - 1))
     }
-}
-
-/// Whether a value is an array.
-pub fn is_array(value: &JsValue) -> bool {
-    is_array_(value)
 }
 
 /// `obj[key]`, `undefined` when `obj` is not an object. Only plain data (the parsed declaration)

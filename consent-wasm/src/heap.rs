@@ -130,11 +130,10 @@ unsafe impl GlobalAlloc for Heap {
             a.next = p + new_size;
             return ptr;
         }
+        // Never null: `alloc` ends the call instead (see `out_of_memory`).
         let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
-        if !new.is_null() {
-            core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-            self.dealloc(ptr, layout);
-        }
+        core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+        self.dealloc(ptr, layout);
         new
     }
 }

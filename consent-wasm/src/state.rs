@@ -53,18 +53,14 @@ fn page() -> &'static mut Page {
     unsafe { &mut *PAGE.0.get() }
 }
 
-/// Records the start-up facts once; returns false when already started.
-pub fn init(config: Option<Config>, texts: Texts, gpc: bool, push: Option<JsValue>) -> bool {
+/// Records the start-up facts (once: `api::start` returns early when [`started`]).
+pub fn init(config: Option<Config>, texts: Texts, gpc: bool, push: Option<JsValue>) {
     let p = page();
-    if p.started {
-        return false;
-    }
     p.started = true;
     p.config = config;
     p.texts = texts;
     p.gpc = gpc;
     p.push = push;
-    true
 }
 
 /// Whether [`init`] ran.
