@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::thread;
 
+mod support;
+use support::assert_exit;
+
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/tests/fixtures/policies")
@@ -69,11 +72,7 @@ fn answer(mut stream: TcpStream, html: &str, plain: &str) {
 fn extracts_names_from_a_text_file() {
     let path = fixture("bokmal-tabell.txt");
     let out = kapsel(&["policy", "extract", path.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(
         stdout_lines(&out),
         ["JSESSIONID", "_pk_id.*", "_pk_ses.*", "langval", "vuid"]
@@ -90,11 +89,7 @@ fn json_carries_matches_near_misses_and_services() {
         "json",
         path.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
     let names = doc["names"].as_array().unwrap();
     let typo = names
@@ -122,11 +117,7 @@ fn json_carries_matches_near_misses_and_services() {
 fn fetches_html_and_text_over_http() {
     let base = serve();
     let out = kapsel(&["policy", "extract", &format!("{base}/personvern/")]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(
         stdout_lines(&out),
         [
@@ -138,11 +129,7 @@ fn fetches_html_and_text_over_http() {
         ]
     );
     let out = kapsel(&["policy", "extract", &format!("{base}/plain.txt")]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert!(stdout_lines(&out).contains(&"_pk_id.1.a2b3".to_string()));
 }
 
