@@ -11,11 +11,12 @@
 use std::fmt;
 
 use crate::category::{Category, Lang, Localized};
+use crate::distance::closest;
 use crate::json::{self, Pos, Value};
 use crate::knowledge::{domain_matches, KnowledgeBase};
 use crate::pattern::NamePattern;
 use crate::retention::Retention;
-use crate::schema::{closest, Fields, SchemaError};
+use crate::schema::{Fields, SchemaError};
 
 /// Consent lifetime when the declaration sets none: six months, the common practice regulators
 /// point to.

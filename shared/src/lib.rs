@@ -14,12 +14,23 @@
 //! - [`render`]: the cookie table for the privacy statement, generated from the declaration.
 //! - [`check`]: the rules regulators enforce, applied to a declaration.
 //! - [`retention`], [`category`]: lifetimes read from free text; categories and languages.
+//! - [`distance`]: the edit distance that near misses and hints measure by.
 //!
 //! # Design
 //! No dependencies; std by default (feature `std`). Without it the crate is `no_std` + `alloc`
 //! and holds [`category`] and [`pattern`] alone: what the banner links on `wasm32-unknown-unknown`. JSON is read by the small
 //! position-keeping reader in [`json`], so that every error in a declaration names the line and
 //! column, duplicate keys are caught, and serde stays out of the banner.
+//!
+//! # Layers
+//! Each module uses only modules of the layers below it, never one beside or above it:
+//! 1. [`category`], [`pattern`] (the banner's part, `no_std`);
+//! 2. [`json`], [`retention`], [`distance`]: leaves that know nothing of cookies' sources;
+//! 3. [`schema`]: typed fields of a JSON object, with hints (json, category, distance);
+//! 4. [`knowledge`], then [`ocd`]: the knowledge base and its imports;
+//! 5. [`nearmiss`]: typos of known names (knowledge, distance);
+//! 6. [`declaration`], [`extract`]: a site's declaration; what a privacy statement declares;
+//! 7. [`check`], [`render`]: what is said of a declaration.
 
 #![warn(missing_docs)]
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -31,6 +42,8 @@ pub mod category;
 pub mod check;
 #[cfg(feature = "std")]
 pub mod declaration;
+#[cfg(feature = "std")]
+pub mod distance;
 #[cfg(feature = "std")]
 pub mod extract;
 #[cfg(feature = "std")]
