@@ -26,7 +26,10 @@
 use std::collections::HashMap;
 
 use super::services::ServiceIndex;
-use super::shape::{is_cookie_word, is_stopword, is_word_compound, shape, Shape, DEFINING, NAMING};
+use super::shape::{
+    is_cookie_word, is_stopword, is_word_compound, shape, shape_in_name_cell, Shape, DEFINING,
+    NAMING,
+};
 use super::tokens::Doc;
 use crate::knowledge::{KnowledgeBase, KnownCookie};
 use crate::nearmiss::{self, MissKind, NearMiss};
@@ -59,6 +62,8 @@ impl<'a> Kb<'a> {
             Kb::Miss(m) => match m.kind {
                 MissKind::KnownAlias => 3,
                 MissKind::Case if plain => 1,
+                // `Analytics` is no cut-off `AnalyticsSyncHistory`.
+                MissKind::Truncated if plain => 0,
                 MissKind::Case | MissKind::Underscores | MissKind::Truncated => 2,
                 MissKind::Spelling if plain => 0,
                 MissKind::Spelling => 1,
@@ -121,7 +126,12 @@ impl<'a> Scorer<'_, 'a> {
         if line.header {
             return None;
         }
-        let mut shape = shape(&tok.text);
+        let in_name_cell = line.name_col.is_some() && tok.cell == line.name_col;
+        let mut shape = if in_name_cell {
+            shape_in_name_cell(&tok.text)
+        } else {
+            shape(&tok.text)
+        };
         let compound = shape == Shape::Never && is_word_compound(&tok.text);
         if shape == Shape::Never && !compound {
             return None;
@@ -141,6 +151,10 @@ impl<'a> Scorer<'_, 'a> {
             }
         }
         if self.example_value(i) {
+            return None;
+        }
+        let exact = matches!(kb, Kb::Exact(_) | Kb::Dot(_));
+        if !exact && shape == Shape::Plain && self.services.is_name_word(&tok.text) {
             return None;
         }
         if !matches!(kb, Kb::Exact(_) | Kb::Dot(_)) && self.services.find(&tok.text).is_some() {
@@ -187,7 +201,11 @@ impl<'a> Scorer<'_, 'a> {
         let doc = self.doc;
         let tok = &doc.toks[i];
         let line = &doc.lines[tok.line];
-        if line.cookie_table || line.name_col.is_some() && tok.cell == line.name_col {
+        // In a row with a name cell, the other cells are descriptions: their words have the
+        // context their own sentences give, not the table's.
+        if line.name_col.is_some() && tok.cell == line.name_col
+            || line.cookie_table && line.name_col.is_none()
+        {
             return true;
         }
         let s = tok.sentence;
@@ -211,7 +229,7 @@ impl<'a> Scorer<'_, 'a> {
         let head = line.first == i;
         line.words <= 4
             || head && tok.colon_after
-            || tok.cell == Some(0) && doc.lines[tok.line].table_row
+            || tok.cell == Some(0) && line.table_row && line.name_col.is_none()
     }
 
     /// A label scores one; a technical word heading a line that speaks of a cookie
@@ -253,7 +271,16 @@ impl<'a> Scorer<'_, 'a> {
         let mut points = 0;
         if i > 0 && same(i - 1) && !toks[i - 1].sentence_end && !toks[i - 1].comma_after {
             let prev = toks[i - 1].text.to_lowercase();
-            if NAMING.contains(&prev.as_str()) && !is_stopword(&tok.text) {
+            // "informasjonskapselen lang", "called lang"; but "cookie policy" is a compound noun:
+            // after the indefinite noun only a technical-looking word is named.
+            let indefinite = matches!(
+                prev.as_str(),
+                "cookie" | "kapsel" | "informasjonskapsel" | "kaka"
+            );
+            if NAMING.contains(&prev.as_str())
+                && !is_stopword(&tok.text)
+                && (!indefinite || shape(&tok.text) >= Shape::Weak)
+            {
                 points += 2;
             }
         }

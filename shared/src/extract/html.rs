@@ -60,8 +60,9 @@ pub const BLOCK_ELEMENTS: &[&str] = &[
 ];
 
 /// Writes the break an element's start (or end) tag makes in the text: a tab before a table
-/// cell, a new line and a bullet before a list item, a new line around other blocks. Shared by
-/// [`html_to_text`] and the `kapsel` command's HTML reader.
+/// cell, a new line and a bullet before a list item, a new line and `#` marks before a heading,
+/// a new line and `: ` before a definition, `, ` for a `<br>` inside a table row, a new line
+/// around other blocks. Shared by [`html_to_text`] and the `kapsel` command's HTML reader.
 pub fn push_break(out: &mut String, name: &str, closing: bool) {
     let newline = |out: &mut String| {
         let trimmed = out.trim_end_matches(' ');
@@ -76,9 +77,28 @@ pub fn push_break(out: &mut String, name: &str, closing: bool) {
             out.push_str("\u{2022} ");
         }
         ("li", true) => newline(out),
+        ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
+            newline(out);
+            let level = usize::from(name.as_bytes()[1] - b'0');
+            out.push_str(&"#".repeat(level));
+            out.push(' ');
+        }
+        ("dd", false) => {
+            newline(out);
+            out.push_str(": ");
+        }
+        ("br", false) if in_row(out) => out.push_str(", "),
+        ("br", true) if in_row(out) => {}
         (n, _) if BLOCK_ELEMENTS.contains(&n) => newline(out),
         _ => {}
     }
+}
+
+/// Whether the text written last is inside a table row (a row's line holds its cells' tabs).
+fn in_row(out: &str) -> bool {
+    out.rsplit('\n')
+        .next()
+        .is_some_and(|row| row.contains('\t'))
 }
 
 /// Cleans text gathered from HTML (or any text): spaces collapsed, lines trimmed, runs of blank

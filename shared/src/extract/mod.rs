@@ -299,11 +299,12 @@ mod tests {
     fn html_to_text_keeps_rows_cells_and_items() {
         let html = "<html><head><title>x</title><script>var a = '<td>';</script></head><body>\
             <p>Hei&nbsp;p&aring; deg &amp; meg &#229;&#xE5;</p><ul><li>en</li><li>to</li></ul>\
-            <table><tr><th>Navn</th><th>Form&aring;l</th></tr><tr><td>_ga</td><td>Statistikk</td></tr></table>\
+            <table><tr><th>Navn</th><th>Form&aring;l</th></tr><tr><td>_ga<br>_gid</td><td>Statistikk</td></tr></table>\
+            <h3>Om oss</h3><dl><dt>lang</dt><dd>Spr&aring;k</dd></dl>\
             <!-- <p>hidden</p> --></body></html>";
         assert_eq!(
             html_to_text(html),
-            "Hei på deg & meg åå\n• en\n• to\nNavn\tFormål\n_ga\tStatistikk\n"
+            "Hei på deg & meg åå\n• en\n• to\nNavn\tFormål\n_ga, _gid\tStatistikk\n### Om oss\nlang\n: Språk\n"
         );
     }
 

@@ -9,7 +9,7 @@
 //! `Analytics` of "Google Analytics") is a product, not a cookie, unless the base knows it as
 //! a cookie.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::shape::{is_cookie_word, normalise};
 use crate::distance::edit_distance;
@@ -28,6 +28,8 @@ pub(super) struct ServiceIndex<'a> {
     pub(super) keys: HashMap<String, &'a KnownService>,
     /// Keys of seven characters or more by first character, for one-letter-off matches.
     pub(super) long: HashMap<char, Vec<(String, &'a KnownService)>>,
+    /// The single words of services' names and vendors (`analytics` of "Google Analytics").
+    pub(super) name_words: HashSet<String>,
 }
 
 impl<'a> ServiceIndex<'a> {
@@ -49,7 +51,24 @@ impl<'a> ServiceIndex<'a> {
                 long.entry(first).or_default().push((k.clone(), *s));
             }
         }
-        ServiceIndex { keys, long }
+        let name_words = base
+            .services()
+            .iter()
+            .flat_map(|s| [s.name.as_str(), s.vendor.as_str()])
+            .flat_map(|n| n.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| w.len() >= 4 && !is_cookie_word(w))
+            .map(str::to_lowercase)
+            .collect();
+        ServiceIndex {
+            keys,
+            long,
+            name_words,
+        }
+    }
+
+    /// Whether a word is one of the words of a service's name or vendor.
+    pub(super) fn is_name_word(&self, word: &str) -> bool {
+        self.name_words.contains(&word.to_lowercase())
     }
 
     /// The service a word (or a few words run together) names, exactly or one letter off.

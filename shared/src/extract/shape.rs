@@ -191,7 +191,135 @@ pub(super) const STOPWORDS: &[&str] = &[
     "warning",
     "tips",
     "info",
+    // Swedish and Danish
+    "och",
+    "att",
+    "inte",
+    "ett",
+    "ni",
+    "vara",
+    "vid",
+    "sig",
+    "dig",
+    "din",
+    "ditt",
+    "dina",
+    "sina",
+    "vores",
+    "jer",
+    "af",
+    "hvor",
+    "nogle",
+    "bliver",
+    "blev",
+    "bruger",
+    "bruges",
+    "anvender",
+    "anvendes",
+    "genom",
+    "sedan",
+    "mer",
+    "alla",
+    "andra",
+    "dessa",
+    "denna",
+    "detta",
+    "hur",
+    "vad",
+    "eller",
+    "nar",
 ];
+
+/// Words of a name column's header.
+pub(super) const NAME_HEADERS: &[&str] = &[
+    "navn",
+    "namn",
+    "name",
+    "names",
+    "navnet",
+    "namnet",
+    "cookienavn",
+    "cookienamn",
+    "kakans",
+    "nøkkel",
+];
+
+/// Words of the other columns' headers (purpose, lifetime, provider, domain, type).
+pub(super) const OTHER_HEADERS: &[&str] = &[
+    "formål",
+    "føremål",
+    "purpose",
+    "purposes",
+    "beskrivelse",
+    "beskriving",
+    "description",
+    "syfte",
+    "ändamål",
+    "beskrivning",
+    "funksjon",
+    "function",
+    "varighet",
+    "varigheit",
+    "levetid",
+    "lagringstid",
+    "lagringstiden",
+    "utløper",
+    "utløp",
+    "expiry",
+    "expires",
+    "expiration",
+    "duration",
+    "lifetime",
+    "retention",
+    "lasts",
+    "udløb",
+    "varighed",
+    "giltighetstid",
+    "leverandør",
+    "leverandor",
+    "provider",
+    "udbyder",
+    "leverantör",
+    "tredjepart",
+    "vendor",
+    "domene",
+    "domain",
+    "domæne",
+    "domän",
+    "type",
+    "typ",
+    "kategori",
+    "category",
+    "set",
+    "by",
+    "what",
+    "it",
+    "does",
+    "kven",
+    "kva",
+    "han",
+    "gjer",
+    "kor",
+    "lenge",
+    "hva",
+    "den",
+    "gjør",
+    "hvem",
+    "setter",
+    "how",
+    "long",
+    "who",
+    "sets",
+];
+
+/// Words that say a column holds types, not names (`Cookie type`, `Type informasjonskapsel`).
+pub(super) const TYPE_WORDS: &[&str] = &["type", "typ", "kategori", "category", "art", "slags"];
+
+/// Whether a word belongs to a table header (any column).
+pub(super) fn is_header_word(word: &str) -> bool {
+    let w = word.to_lowercase();
+    NAME_HEADERS.contains(&w.as_str()) || OTHER_HEADERS.contains(&w.as_str())
+}
 
 /// Words that introduce a name right after them.
 pub(super) const NAMING: &[&str] = &[
@@ -214,12 +342,17 @@ pub(super) const NAMING: &[&str] = &[
     "name",
     "navnet",
     "namnet",
+    "kakan",
+    "kaka",
+    "kallas",
+    "kaldet",
+    "hedder",
 ];
 
 /// Verbs that start a definition ("X er ein informasjonskapsel", "X is a cookie").
-pub(super) const DEFINING: &[&str] = &["er", "is", "are", "blir", "vert", "was"];
+pub(super) const DEFINING: &[&str] = &["er", "is", "are", "blir", "vert", "was", "är"];
 
-pub(super) const CONJUNCTIONS: &[&str] = &["og", "and", "eller", "or", "samt"];
+pub(super) const CONJUNCTIONS: &[&str] = &["og", "and", "eller", "or", "samt", "och"];
 
 /// Parts of technical words that make them cookie names.
 pub(super) const NAME_PARTS: &[&str] = &[
@@ -243,7 +376,8 @@ pub(super) fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&lower.as_str())
 }
 
-/// A cookie noun: informasjonskapsel…, kapsel…, cookie… (also in compounds), written as a word.
+/// A cookie noun: informasjonskapsel…, kapsel…, cookie…, kaka/kakor… (also in compounds),
+/// written as a word.
 pub(super) fn is_cookie_word(word: &str) -> bool {
     if !word.chars().all(|c| c.is_alphabetic() || c == '-')
         || word.chars().skip(1).any(char::is_uppercase)
@@ -259,22 +393,40 @@ pub(super) fn is_cookie_word(word: &str) -> bool {
         || lower.starts_with("kapsel")
         || lower.starts_with("kapsl")
         || KAPSEL.iter().any(|k| lower.ends_with(k))
+        || matches!(lower.as_str(), "kaka" | "kakan" | "kakor" | "kakorna")
+        || ["kakor", "kakban", "kakfil", "kakpolic", "kakinst"]
+            .iter()
+            .any(|k| lower.starts_with(k))
 }
 
+/// Top-level domains common enough that a name written in capitals before them (a link text
+/// such as `AboutCookies.org`) is still a host.
+const COMMON_TLDS: &[&str] = &[
+    "com", "org", "net", "no", "se", "dk", "fi", "is", "uk", "eu", "io", "de", "nu", "info",
+];
+
+/// A host name: `www.example.no`, `.google.com` (a cookie's domain), `AboutCookies.org`.
 pub(super) fn is_host(t: &str) -> bool {
-    if t.starts_with('.') || !t.contains('.') || t.contains('_') {
+    // A domain written with its leading dot (`.google.com`), not a name such as `.ASPXAUTH`.
+    let t = match t.strip_prefix('.') {
+        Some(rest) if rest.matches('.').count() >= 1 => rest,
+        Some(_) => return false,
+        None => t,
+    };
+    if !t.contains('.') || t.contains('_') {
         return false;
     }
     let labels: Vec<&str> = t.split('.').collect();
     let Some(tld) = labels.last() else {
         return false;
     };
+    let lower_case = !t.chars().skip(1).any(|c| c.is_ascii_uppercase());
     labels
         .iter()
         .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         && (2..=13).contains(&tld.len())
         && tld.chars().all(|c| c.is_ascii_lowercase())
-        && !t.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        && (lower_case || labels.len() == 2 && COMMON_TLDS.contains(tld))
 }
 
 pub(super) fn is_ip_like(t: &str) -> bool {
@@ -307,17 +459,41 @@ pub(super) fn is_value_like(t: &str) -> bool {
     digit_runs >= 3 || (t.len() >= 16 && t.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// A compound whose last part is an ordinary lower-case word (`ID-porten`, `PC-en`).
+/// A compound of prose: a capitalised head and an ordinary lower-case last part (`ID-porten`,
+/// `PC-en`, `EPiServer-brukar`), or an ordinary word and `ID` (`session-ID`, `bruker-ID`).
+/// All-lower-case hyphenated words (`govuk-accessibility`, `idporten-sso`) are left to the
+/// other evidence: many cookie names are written so.
 pub(super) fn is_word_compound(t: &str) -> bool {
     if t.contains('_') {
         return false;
     }
     match t.rsplit_once('-') {
         Some((head, tail)) => {
-            !head.is_empty() && tail.len() >= 2 && tail.chars().all(|c| c.is_ascii_lowercase())
+            let ordinary_tail = tail.len() >= 2 && tail.chars().all(|c| c.is_ascii_lowercase());
+            let capital_head = head.chars().any(|c| c.is_uppercase());
+            let id_of_word =
+                tail == "ID" && head.len() >= 3 && head.chars().all(|c| c.is_ascii_lowercase());
+            !head.is_empty() && (ordinary_tail && capital_head || id_of_word)
         }
         None => false,
     }
+}
+
+/// The shape of a word in a cookie table's name column (or a heading, term or label a
+/// statement gives a cookie): as [`shape`], but a single letter (`S`) is a plain word there,
+/// and a hyphenated word with a cookie noun in it (`cookieyes-consent`) a weak one.
+pub(super) fn shape_in_name_cell(t: &str) -> Shape {
+    let s = shape(t);
+    if s != Shape::Never {
+        return s;
+    }
+    if t.len() == 1 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Shape::Plain;
+    }
+    if t.contains('-') && t.is_ascii() && is_cookie_word(t) {
+        return Shape::Weak;
+    }
+    Shape::Never
 }
 
 pub(super) fn shape(t: &str) -> Shape {
@@ -351,7 +527,7 @@ pub(super) fn shape(t: &str) -> Shape {
     if inner_upper || digit || t.contains('.') || t.contains('-') || t.contains('$') {
         return Shape::Weak;
     }
-    if is_stopword(t) {
+    if is_stopword(t) || is_header_word(t) {
         return Shape::Never;
     }
     Shape::Plain

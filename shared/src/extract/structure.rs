@@ -27,7 +27,9 @@
 //! speaks of names and of purposes, lifetimes or providers, or a cookie noun stands in or just
 //! before it. Everything else is running text, whose lines are joined into paragraphs.
 
-use super::shape::{is_cookie_word, shape, Shape};
+use super::shape::{
+    is_cookie_word, is_header_word, shape, Shape, NAME_HEADERS, OTHER_HEADERS, TYPE_WORDS,
+};
 use crate::retention::Retention;
 
 /// A cell of a row, with the line (from 0) where its text stands.
@@ -54,97 +56,6 @@ pub(super) struct Row {
     pub(super) bullet: bool,
     /// Paragraph number: lines of running text without a blank line between share one.
     pub(super) para: usize,
-}
-
-/// Words of a name column's header.
-const NAME_HEADERS: &[&str] = &[
-    "navn",
-    "namn",
-    "name",
-    "names",
-    "navnet",
-    "namnet",
-    "cookienavn",
-    "cookienamn",
-    "kakans",
-    "nøkkel",
-];
-
-/// Words of the other columns' headers (purpose, lifetime, provider, domain, type).
-const OTHER_HEADERS: &[&str] = &[
-    "formål",
-    "føremål",
-    "purpose",
-    "purposes",
-    "beskrivelse",
-    "beskriving",
-    "description",
-    "syfte",
-    "ändamål",
-    "beskrivning",
-    "funksjon",
-    "function",
-    "varighet",
-    "varigheit",
-    "levetid",
-    "lagringstid",
-    "lagringstiden",
-    "utløper",
-    "utløp",
-    "expiry",
-    "expires",
-    "expiration",
-    "duration",
-    "lifetime",
-    "retention",
-    "lasts",
-    "udløb",
-    "varighed",
-    "giltighetstid",
-    "leverandør",
-    "leverandor",
-    "provider",
-    "udbyder",
-    "leverantör",
-    "tredjepart",
-    "vendor",
-    "domene",
-    "domain",
-    "domæne",
-    "domän",
-    "type",
-    "typ",
-    "kategori",
-    "category",
-    "set",
-    "by",
-    "what",
-    "it",
-    "does",
-    "kven",
-    "kva",
-    "han",
-    "gjer",
-    "kor",
-    "lenge",
-    "hva",
-    "den",
-    "gjør",
-    "hvem",
-    "setter",
-    "how",
-    "long",
-    "who",
-    "sets",
-];
-
-/// Words that say a column holds types, not names (`Cookie type`, `Type informasjonskapsel`).
-const TYPE_WORDS: &[&str] = &["type", "typ", "kategori", "category", "art", "slags"];
-
-/// Whether a word belongs to a table header (any column).
-pub(super) fn is_header_word(word: &str) -> bool {
-    let w = word.to_lowercase();
-    NAME_HEADERS.contains(&w.as_str()) || OTHER_HEADERS.contains(&w.as_str())
 }
 
 fn words(cell: &str) -> Vec<String> {
