@@ -225,7 +225,9 @@ fn summary(decl: &Declaration, warnings: &[Warning]) -> String {
 }
 
 fn lookup(base: &KnowledgeBase, name: &str, domain: Option<&str>, lang: Lang) -> (String, bool) {
-    match base.lookup(name, domain) {
+    // A name written as a family's stem (`_pk_id`, `_pk_id*`) is that family (`_pk_id.*`).
+    let family = base.family(name);
+    match family.or_else(|| base.lookup(name, domain)) {
         Some(c) => {
             let service = base
                 .service(&c.service)
@@ -236,10 +238,12 @@ fn lookup(base: &KnowledgeBase, name: &str, domain: Option<&str>, lang: Lang) ->
                 .map(|r| r.describe(lang))
                 .unwrap_or_else(|| "unknown".into());
             let hosts: Vec<&str> = base.hosts_of(c).collect();
+            let head = match family {
+                Some(_) => format!("{name}: the family `{}` ({})", c.pattern, c.source),
+                None => format!("{name}: matches `{}` ({})", c.pattern, c.source),
+            };
             let mut o = format!(
-                "{name}: matches `{}` ({})\n  service:   {service}\n  vendor:    {}\n  category:  {}\n  purpose:   {}\n  retention: {retention}\n",
-                c.pattern,
-                c.source,
+                "{head}\n  service:   {service}\n  vendor:    {}\n  category:  {}\n  purpose:   {}\n  retention: {retention}\n",
                 c.vendor,
                 c.category,
                 c.purpose.best(lang),

@@ -164,3 +164,36 @@ fn http_errors_are_exit_2_naming_the_url() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&url), "{err}");
 }
+
+#[test]
+fn a_family_written_as_its_stem_is_reported_as_the_family() {
+    let out = kapsel(&["catalogue", "lookup", "_pk_id"]);
+    assert_exit(&out, 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("_pk_id: the family `_pk_id.*`"), "{text}");
+    assert!(text.contains("service:   Matomo"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let statement = dir.path().join("matomo.txt");
+    std::fs::write(
+        &statement,
+        "Informasjonskapsler\n\nNavn\tFormål\n_pk_id*\tKjenner igjen besøkende\nsprak\tSpråkvalg\n",
+    )
+    .unwrap();
+    let out = kapsel(&[
+        "policy",
+        "extract",
+        "--format",
+        "json",
+        statement.to_str().unwrap(),
+    ]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = json["names"].as_array().unwrap();
+    assert_eq!(names[0]["name"], "_pk_id*");
+    assert_eq!(names[0]["family"], "_pk_id.*");
+    assert_eq!(names[0]["service"], "matomo");
+    // A name no base knows, taken for its place in the table's name column.
+    assert_eq!(names[1]["name"], "sprak");
+    assert!(names[1]["family"].is_null() && names[1]["service"].is_null());
+}

@@ -139,8 +139,14 @@ pub(super) fn collect<'a>(
             Kb::Exact(e) => Some(e),
             _ => None,
         };
+        // A family as its stem (`_pk_id`) or as written (`_pk_id.*`).
+        let family = match c.kb {
+            Kb::Family(e) => Some(e),
+            Kb::Exact(_) => base.family(&tok.text),
+            _ => None,
+        };
         let near_miss = match c.kb {
-            Kb::Exact(_) => None,
+            Kb::Exact(_) | Kb::Family(_) => None,
             // The strict search used for ordinary words stops where the full one would.
             Kb::Miss(m) => Some(m),
             _ => nearmiss::suggest(base, &tok.text),
@@ -149,6 +155,7 @@ pub(super) fn collect<'a>(
             name: tok.text.clone(),
             line: tok.src_line + 1,
             entry,
+            family,
             near_miss,
         };
         if let Some(s) = found.known().and_then(|k| base.service(&k.service)) {

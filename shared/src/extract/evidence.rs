@@ -41,6 +41,8 @@ pub(super) enum Kb<'a> {
     Exact(&'a KnownCookie),
     /// The same name with a leading dot added or removed.
     Dot(&'a KnownCookie),
+    /// The stem of a family (`_pk_id` for `_pk_id.*`).
+    Family(&'a KnownCookie),
     Miss(NearMiss<'a>),
 }
 
@@ -48,7 +50,7 @@ impl<'a> Kb<'a> {
     pub(super) fn entry(&self) -> Option<&'a KnownCookie> {
         match self {
             Kb::None => None,
-            Kb::Exact(e) | Kb::Dot(e) => Some(e),
+            Kb::Exact(e) | Kb::Dot(e) | Kb::Family(e) => Some(e),
             Kb::Miss(m) => Some(m.entry),
         }
     }
@@ -57,8 +59,8 @@ impl<'a> Kb<'a> {
         let plain = shape == Shape::Plain;
         match self {
             Kb::None => 0,
-            Kb::Exact(_) | Kb::Dot(_) if plain => 2,
-            Kb::Exact(_) | Kb::Dot(_) => 3,
+            Kb::Exact(_) | Kb::Dot(_) | Kb::Family(_) if plain => 2,
+            Kb::Exact(_) | Kb::Dot(_) | Kb::Family(_) => 3,
             Kb::Miss(m) => match m.kind {
                 MissKind::KnownAlias => 3,
                 MissKind::Case if plain => 1,
@@ -98,6 +100,8 @@ impl<'a> Scorer<'_, 'a> {
         let base = self.base;
         let hit = if let Some(e) = base.lookup(word, None) {
             Kb::Exact(e)
+        } else if let Some(e) = base.family(word) {
+            Kb::Family(e)
         } else if let Some(e) = match word.strip_prefix('.') {
             Some(bare) => base.lookup(bare, None),
             None => base.lookup(&format!(".{word}"), None),
@@ -153,14 +157,14 @@ impl<'a> Scorer<'_, 'a> {
         if self.example_value(i) {
             return None;
         }
-        let exact = matches!(kb, Kb::Exact(_) | Kb::Dot(_));
+        let exact = matches!(kb, Kb::Exact(_) | Kb::Dot(_) | Kb::Family(_));
         if !exact && shape == Shape::Plain && self.services.is_name_word(&tok.text) {
             return None;
         }
-        if !matches!(kb, Kb::Exact(_) | Kb::Dot(_)) && self.services.find(&tok.text).is_some() {
+        if !exact && self.services.find(&tok.text).is_some() {
             return None;
         }
-        if !matches!(kb, Kb::Exact(_) | Kb::Dot(_)) {
+        if !exact {
             if let Some((head, _)) = tok.text.split_once('-') {
                 if self.services.find(head).is_some() {
                     return None;

@@ -67,14 +67,19 @@ pub struct FoundName<'a> {
     pub line: usize,
     /// The knowledge-base entry the name matches exactly, if any.
     pub entry: Option<&'a KnownCookie>,
+    /// The family the name stands for when it is written as the family's stem (`_pk_id`,
+    /// `_pk_id*` for the base's `_pk_id.*`).
+    pub family: Option<&'a KnownCookie>,
     /// The likely intended known cookie, when the name itself is unknown but close to one.
     pub near_miss: Option<NearMiss<'a>>,
 }
 
 impl<'a> FoundName<'a> {
-    /// The entry matched, or else the one a near miss points at.
+    /// The entry matched, or else the family named, or else the one a near miss points at.
     pub fn known(&self) -> Option<&'a KnownCookie> {
-        self.entry.or(self.near_miss.as_ref().map(|m| m.entry))
+        self.entry
+            .or(self.family)
+            .or(self.near_miss.as_ref().map(|m| m.entry))
     }
 }
 
