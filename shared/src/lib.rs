@@ -17,8 +17,10 @@
 //! - [`distance`]: the edit distance that near misses and hints measure by.
 //!
 //! # Design
-//! No dependencies; std by default (feature `std`). Without it the crate is `no_std` + `alloc`
-//! and holds [`category`] and [`pattern`] alone: what the banner links on `wasm32-unknown-unknown`. JSON is read by the small
+//! std by default (feature `std`), which also brings the crate's only dependency, `csv` (the
+//! Open Cookie Database import). Without it the crate is `no_std` + `alloc`, has no
+//! dependencies, and holds [`category`] and [`pattern`] alone: what the banner links on
+//! `wasm32-unknown-unknown`. JSON is read by the small
 //! position-keeping reader in [`json`], so that every error in a declaration names the line and
 //! column, duplicate keys are caught, and serde stays out of the banner.
 //!
