@@ -1,6 +1,7 @@
 //! `kapsel catalogue …`: validate a site's declaration against the rules regulators enforce,
 //! write its resolved form for the banner, render its cookie table for the privacy statement,
-//! and look up what the knowledge base knows of a cookie name.
+//! print the JSON Schema of a declaration, and look up what the knowledge base knows of a cookie
+//! name (or of a family written as its stem: `_pk_id` is `_pk_id.*`).
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,13 @@ use crate::exit::Outcome;
 /// The `catalogue` subcommands.
 #[derive(Subcommand)]
 pub enum CatalogueCommand {
+    /// Print the JSON Schema (2020-12) of a declaration, for editors: save it and name it in the
+    /// declaration's `"$schema"`.
+    Schema {
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Validate a declaration and warn where it breaks the rules regulators enforce
     /// (exit 0 clean, 1 warnings, 2 invalid).
     Check {
@@ -108,6 +116,13 @@ pub enum RenderFormat {
 /// Runs a `catalogue` subcommand.
 pub fn run(cmd: CatalogueCommand) -> Result<Outcome> {
     match cmd {
+        CatalogueCommand::Schema { out } => {
+            write_out(
+                out.as_deref(),
+                &kapsel_catalogue::declaration_schema::declaration_schema(),
+            )?;
+            Ok(Outcome::Clean)
+        }
         CatalogueCommand::Check { declaration, base } => {
             let base = crate::knowledge::load(&base.knowledge_base)?;
             let decl = read_declaration(&declaration, &base)?;

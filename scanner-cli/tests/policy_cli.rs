@@ -1,4 +1,5 @@
-//! `kapsel policy extract` end to end: on fixture statements (text and HTML), over HTTP from a
+//! `kapsel policy extract` end to end (and `catalogue lookup`/`schema`, which it shares the
+//! catalogue with): on fixture statements (text and HTML), over HTTP from a
 //! small server this test starts on 127.0.0.1, and on bad input (exit 2, naming the file or URL).
 
 use std::io::{BufRead, BufReader, Write};
@@ -196,4 +197,26 @@ fn a_family_written_as_its_stem_is_reported_as_the_family() {
     // A name no base knows, taken for its place in the table's name column.
     assert_eq!(names[1]["name"], "sprak");
     assert!(names[1]["family"].is_null() && names[1]["service"].is_null());
+}
+
+#[test]
+fn catalogue_schema_prints_a_2020_12_schema_of_the_declaration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kapsel-declaration.schema.json");
+    let out = kapsel(&["catalogue", "schema", "--out", path.to_str().unwrap()]);
+    assert_exit(&out, 0);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["additionalProperties"], false);
+    for field in ["$schema", "site", "revision", "services", "cookies"] {
+        assert!(schema["properties"][field].is_object(), "{field}");
+    }
+    assert_eq!(
+        schema["$defs"]["category"]["enum"],
+        serde_json::json!(["necessary", "preferences", "statistics", "marketing"])
+    );
 }

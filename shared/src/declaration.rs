@@ -129,7 +129,7 @@ pub struct Declaration {
     pub cookies: Vec<DeclaredCookie>,
 }
 
-const TOP_FIELDS: &[&str] = &[
+pub(crate) const TOP_FIELDS: &[&str] = &[
     "$schema",
     "site",
     "provider",
@@ -142,10 +142,10 @@ const TOP_FIELDS: &[&str] = &[
     "services",
     "cookies",
 ];
-const SERVICE_FIELDS: &[&str] = &[
+pub(crate) const SERVICE_FIELDS: &[&str] = &[
     "id", "name", "provider", "category", "purpose", "hosts", "cookies",
 ];
-const COOKIE_FIELDS: &[&str] = &[
+pub(crate) const COOKIE_FIELDS: &[&str] = &[
     "name",
     "service",
     "provider",

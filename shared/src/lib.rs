@@ -9,6 +9,7 @@
 //! - [`declaration`]: a site's declaration (the JSON a municipality keeps): its services, cookies,
 //!   categories, revision and consent lifetime. Parsing is strict and points at file, line and
 //!   column; services may be referenced by knowledge-base id and resolved into full entries.
+//! - [`declaration_schema`]: the JSON Schema (2020-12) of a declaration, for editors.
 //! - [`nearmiss`]: declared names that are typos of real cookies (`_utmz` for `__utmz`).
 //! - [`extract`]: the cookie names and services a privacy statement (text or HTML) declares.
 //! - [`render`]: the cookie table for the privacy statement, generated from the declaration.
@@ -32,6 +33,7 @@
 //! 4. [`knowledge`], then [`ocd`]: the knowledge base and its imports;
 //! 5. [`nearmiss`]: typos of known names (knowledge, distance);
 //! 6. [`declaration`], [`extract`]: a site's declaration; what a privacy statement declares;
+//!    [`declaration_schema`] (declaration, json, category);
 //! 7. [`check`], [`render`]: what is said of a declaration.
 
 #![warn(missing_docs)]
@@ -44,6 +46,8 @@ pub mod category;
 pub mod check;
 #[cfg(feature = "std")]
 pub mod declaration;
+#[cfg(feature = "std")]
+pub mod declaration_schema;
 #[cfg(feature = "std")]
 pub mod distance;
 #[cfg(feature = "std")]
