@@ -164,7 +164,8 @@ impl<'a> Scorer<'_, 'a> {
         if !exact && self.services.find(&tok.text).is_some() {
             return None;
         }
-        if !exact {
+        // `Vimeo-spelaren`, `idporten-innlogging` in prose; in a name cell the place wins.
+        if !exact && !in_name_cell {
             if let Some((head, _)) = tok.text.split_once('-') {
                 if self.services.find(head).is_some() {
                     return None;

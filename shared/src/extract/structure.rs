@@ -316,7 +316,9 @@ impl Builder<'_> {
         false
     }
 
+    /// Adds a row that is a paragraph of its own (a table row, a heading, a term).
     fn push(&mut self, mut row: Row) {
+        self.para += 1;
         row.para = self.para;
         self.para += 1;
         self.out.push(row);
