@@ -1,6 +1,7 @@
 //! `kapsel catalogue …`: validate a site's declaration against the rules regulators enforce,
 //! write its resolved form for the banner, render its cookie table for the privacy statement,
-//! and look up what the knowledge base knows of a cookie name.
+//! print the JSON Schema of a declaration, and look up what the knowledge base knows of a cookie
+//! name (or of a family written as its stem: `_pk_id` is `_pk_id.*`).
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,13 @@ use crate::exit::Outcome;
 /// The `catalogue` subcommands.
 #[derive(Subcommand)]
 pub enum CatalogueCommand {
+    /// Print the JSON Schema (2020-12) of a declaration, for editors: save it and name it in the
+    /// declaration's `"$schema"`.
+    Schema {
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Validate a declaration and warn where it breaks the rules regulators enforce
     /// (exit 0 clean, 1 warnings, 2 invalid).
     Check {
@@ -108,6 +116,13 @@ pub enum RenderFormat {
 /// Runs a `catalogue` subcommand.
 pub fn run(cmd: CatalogueCommand) -> Result<Outcome> {
     match cmd {
+        CatalogueCommand::Schema { out } => {
+            write_out(
+                out.as_deref(),
+                &kapsel_catalogue::declaration_schema::declaration_schema(),
+            )?;
+            Ok(Outcome::Clean)
+        }
         CatalogueCommand::Check { declaration, base } => {
             let base = crate::knowledge::load(&base.knowledge_base)?;
             let decl = read_declaration(&declaration, &base)?;
@@ -225,7 +240,9 @@ fn summary(decl: &Declaration, warnings: &[Warning]) -> String {
 }
 
 fn lookup(base: &KnowledgeBase, name: &str, domain: Option<&str>, lang: Lang) -> (String, bool) {
-    match base.lookup(name, domain) {
+    // A name written as a family's stem (`_pk_id`, `_pk_id*`) is that family (`_pk_id.*`).
+    let family = base.family(name);
+    match family.or_else(|| base.lookup(name, domain)) {
         Some(c) => {
             let service = base
                 .service(&c.service)
@@ -236,10 +253,12 @@ fn lookup(base: &KnowledgeBase, name: &str, domain: Option<&str>, lang: Lang) ->
                 .map(|r| r.describe(lang))
                 .unwrap_or_else(|| "unknown".into());
             let hosts: Vec<&str> = base.hosts_of(c).collect();
+            let head = match family {
+                Some(_) => format!("{name}: the family `{}` ({})", c.pattern, c.source),
+                None => format!("{name}: matches `{}` ({})", c.pattern, c.source),
+            };
             let mut o = format!(
-                "{name}: matches `{}` ({})\n  service:   {service}\n  vendor:    {}\n  category:  {}\n  purpose:   {}\n  retention: {retention}\n",
-                c.pattern,
-                c.source,
+                "{head}\n  service:   {service}\n  vendor:    {}\n  category:  {}\n  purpose:   {}\n  retention: {retention}\n",
                 c.vendor,
                 c.category,
                 c.purpose.best(lang),

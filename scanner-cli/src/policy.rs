@@ -5,7 +5,8 @@
 //! (`kapsel_scan::statement`, with scraper) into text that keeps what the extraction relies on: blocks and list items on
 //! lines of their own, table rows as lines with cells separated by tabs, scripts and styles left
 //! out. Output: the names one a line, or JSON with each name's match in the knowledge base (base
-//! entry, service, category), its near-miss suggestion, and the services the statement names.
+//! entry, the family a name written as its stem stands for — `_pk_id` is `_pk_id.*` —, service,
+//! category), its near-miss suggestion, and the services the statement names.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -160,7 +161,8 @@ fn to_json(source: &str, found: &Extraction) -> Value {
             json!({
                 "name": n.name,
                 "line": n.line,
-                "match": n.entry.map(|e| e.pattern.as_str()),
+                "match": n.entry.or(n.family).map(|e| e.pattern.as_str()),
+                "family": n.family.map(|e| e.pattern.as_str()),
                 "service": known.map(|k| k.service.as_str()),
                 "category": known.map(|k| k.category.id()),
                 "near_miss": n.near_miss.as_ref().map(|m| json!({

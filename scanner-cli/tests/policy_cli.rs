@@ -1,4 +1,5 @@
-//! `kapsel policy extract` end to end: on fixture statements (text and HTML), over HTTP from a
+//! `kapsel policy extract` end to end (and `catalogue lookup`/`schema`, which it shares the
+//! catalogue with): on fixture statements (text and HTML), over HTTP from a
 //! small server this test starts on 127.0.0.1, and on bad input (exit 2, naming the file or URL).
 
 use std::io::{BufRead, BufReader, Write};
@@ -163,4 +164,59 @@ fn http_errors_are_exit_2_naming_the_url() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&url), "{err}");
+}
+
+#[test]
+fn a_family_written_as_its_stem_is_reported_as_the_family() {
+    let out = kapsel(&["catalogue", "lookup", "_pk_id"]);
+    assert_exit(&out, 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("_pk_id: the family `_pk_id.*`"), "{text}");
+    assert!(text.contains("service:   Matomo"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let statement = dir.path().join("matomo.txt");
+    std::fs::write(
+        &statement,
+        "Informasjonskapsler\n\nNavn\tFormål\n_pk_id*\tKjenner igjen besøkende\nsprak\tSpråkvalg\n",
+    )
+    .unwrap();
+    let out = kapsel(&[
+        "policy",
+        "extract",
+        "--format",
+        "json",
+        statement.to_str().unwrap(),
+    ]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = json["names"].as_array().unwrap();
+    assert_eq!(names[0]["name"], "_pk_id*");
+    assert_eq!(names[0]["family"], "_pk_id.*");
+    assert_eq!(names[0]["service"], "matomo");
+    // A name no base knows, taken for its place in the table's name column.
+    assert_eq!(names[1]["name"], "sprak");
+    assert!(names[1]["family"].is_null() && names[1]["service"].is_null());
+}
+
+#[test]
+fn catalogue_schema_prints_a_2020_12_schema_of_the_declaration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kapsel-declaration.schema.json");
+    let out = kapsel(&["catalogue", "schema", "--out", path.to_str().unwrap()]);
+    assert_exit(&out, 0);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["additionalProperties"], false);
+    for field in ["$schema", "site", "revision", "services", "cookies"] {
+        assert!(schema["properties"][field].is_object(), "{field}");
+    }
+    assert_eq!(
+        schema["$defs"]["category"]["enum"],
+        serde_json::json!(["necessary", "preferences", "statistics", "marketing"])
+    );
 }

@@ -11,11 +11,12 @@
 use std::fmt;
 
 use crate::category::{Category, Lang, Localized};
+use crate::distance::closest;
 use crate::json::{self, Pos, Value};
 use crate::knowledge::{domain_matches, KnowledgeBase};
 use crate::pattern::NamePattern;
 use crate::retention::Retention;
-use crate::schema::{closest, Fields, SchemaError};
+use crate::schema::{Fields, SchemaError};
 
 /// Consent lifetime when the declaration sets none: six months, the common practice regulators
 /// point to.
@@ -128,7 +129,7 @@ pub struct Declaration {
     pub cookies: Vec<DeclaredCookie>,
 }
 
-const TOP_FIELDS: &[&str] = &[
+pub(crate) const TOP_FIELDS: &[&str] = &[
     "$schema",
     "site",
     "provider",
@@ -141,10 +142,10 @@ const TOP_FIELDS: &[&str] = &[
     "services",
     "cookies",
 ];
-const SERVICE_FIELDS: &[&str] = &[
+pub(crate) const SERVICE_FIELDS: &[&str] = &[
     "id", "name", "provider", "category", "purpose", "hosts", "cookies",
 ];
-const COOKIE_FIELDS: &[&str] = &[
+pub(crate) const COOKIE_FIELDS: &[&str] = &[
     "name",
     "service",
     "provider",

@@ -93,6 +93,14 @@ pub struct KnowledgeBase {
     exact: HashMap<String, Vec<usize>>,
     /// Pattern entries by their first literal character ('\0' when they start with a wildcard).
     patterns: HashMap<char, Vec<usize>>,
+    /// Pattern entries by their stem: the literal prefix without a trailing `.`, `_` or `-`
+    /// (`_pk_id` for `_pk_id.*`).
+    stems: HashMap<String, Vec<usize>>,
+}
+
+/// The stem of a family's name as written: `_pk_id` of `_pk_id`, `_pk_id*`, `_pk_id.*`.
+fn stem(name: &str) -> &str {
+    name.trim_end_matches('*').trim_end_matches(['.', '_', '-'])
 }
 
 impl KnowledgeBase {
@@ -134,6 +142,10 @@ impl KnowledgeBase {
         } else {
             let first = cookie.pattern.prefix().chars().next().unwrap_or('\0');
             self.patterns.entry(first).or_default().push(index);
+            let stem = stem(cookie.pattern.prefix());
+            if stem.len() >= 2 {
+                self.stems.entry(stem.to_string()).or_default().push(index);
+            }
         }
         self.cookies.push(cookie);
     }
@@ -216,6 +228,22 @@ impl KnowledgeBase {
             list.iter().for_each(|&i| consider(i));
         }
         best.map(|(_, _, i)| &self.cookies[i])
+    }
+
+    /// The family a name written as its stem stands for: `_pk_id`, `_pk_id*` or `_pk_id.*` is
+    /// the family `_pk_id.*` (statements name families so). `None` when the name itself is
+    /// known as another entry ([`KnowledgeBase::lookup`]) or no pattern has that stem.
+    pub fn family(&self, name: &str) -> Option<&KnownCookie> {
+        let list = self.stems.get(stem(name))?;
+        let family = list
+            .iter()
+            .map(|&i| &self.cookies[i])
+            .max_by_key(|c| c.pattern.specificity())?;
+        match self.lookup(name, None) {
+            // `_pk_id.*` as written matches its own pattern.
+            Some(known) if !std::ptr::eq(known, family) => None,
+            _ => Some(family),
+        }
     }
 
     /// The hosts of an entry: its own, else its service's.
@@ -383,6 +411,25 @@ mod tests {
             "",
         );
         KnowledgeBase::from_json(&text, "small.json").unwrap()
+    }
+
+    #[test]
+    fn a_stem_names_its_family() {
+        let base = KnowledgeBase::from_json(
+            r#"{"services": [{"id": "m", "name": "M", "vendor": "M", "category": "statistics"}],
+                "cookies": [{"name": "_pk_id.*", "service": "m", "category": "statistics"},
+                            {"name": "_pk_ses", "service": "m", "category": "statistics"}]}"#,
+            "f.json",
+        )
+        .unwrap();
+        for written in ["_pk_id", "_pk_id*", "_pk_id.*"] {
+            let f = base.family(written);
+            assert_eq!(f.map(|c| c.pattern.as_str()), Some("_pk_id.*"), "{written}");
+        }
+        // A name the base knows as written is no family; an unknown stem has none.
+        assert!(base.family("_pk_id.1.abc").is_none());
+        assert!(base.family("_pk_ses").is_none());
+        assert!(base.family("_pk_ref").is_none());
     }
 
     #[test]

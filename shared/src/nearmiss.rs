@@ -6,6 +6,7 @@
 //! (at least six characters); a small edit distance (one edit for names of four to seven
 //! characters, two from eight on).
 
+pub use crate::distance::edit_distance;
 use crate::knowledge::{KnowledgeBase, KnownCookie};
 
 /// Why a name looks like a misspelling of a known cookie.
@@ -139,23 +140,6 @@ fn suggest_with<'a>(base: &'a KnowledgeBase, name: &str, spelling: bool) -> Opti
         .filter(|(d, _)| *d <= allowed)
         .min_by_key(|(d, c)| (*d, std::cmp::Reverse(c.pattern.as_str().len())))
         .and_then(|(_, e)| hit(e, MissKind::Spelling))
-}
-
-/// Levenshtein distance between two strings, in characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

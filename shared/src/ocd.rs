@@ -4,8 +4,10 @@
 //! The repo does not ship that file; users download it and hand it to Kapsel. This module reads
 //! it as it is published:
 //! - **CSV**: RFC 4180 — comma-separated, records ended by LF or CRLF, fields in double quotes may
-//!   hold commas, line breaks and doubled quotes (`""`). Columns are found by their header names,
-//!   so a reordered export still reads. Errors name the file and the line.
+//!   hold commas, line breaks and doubled quotes (`""`), read by the `csv` crate. Columns are
+//!   found by their header names, so a reordered export still reads. Errors name the file and
+//!   the line a record starts on (a record of the wrong width, a quote never closed, a bad
+//!   category or wildcard cell).
 //! - **Categories**: mapped to Kapsel's by the definitions in the database's own README:
 //!   `Functional` ("also known as technical, essential or strictly necessary"), `Security` and
 //!   `Necessary` → `necessary`; `Personalization` / `Preferences` ("also known as preferences") →
@@ -73,105 +75,47 @@ pub struct Record {
     pub fields: Vec<String>,
 }
 
-/// Splits CSV text into records (RFC 4180). A leading byte-order mark is skipped, and blank
-/// lines are dropped. A quote inside an unquoted field is kept as a character, as spreadsheet
-/// exports write them; text after a closing quote, or a quote never closed, is an error.
+/// Splits CSV text into records (RFC 4180) with the `csv` crate. A leading byte-order mark is
+/// skipped, and blank lines are dropped. The crate reads as spreadsheets do: a quote inside an
+/// unquoted field is kept as a character, text after a closing quote joins the field, and a
+/// quote never closed runs to the end of the text (which [`read_csv`] then reports as such).
 pub fn parse_records(text: &str) -> Result<Vec<Record>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    // The crate's byte offsets are exact but its line count is not with CRLF endings (and an
+    // offset may point at the end of the line before), so lines are counted here, in one pass.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1usize);
+    let mut line_of = |p: Option<&csv::Position>| {
+        let mut start = p.map_or(0, |p| p.byte() as usize).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted_to {
+            line += bytes[counted_to..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted_to = start;
+        }
+        line
+    };
     let mut records = Vec::new();
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut line = 1;
-    let mut record_line = 1;
-    let mut chars = text.chars().peekable();
-    // Whether the current field was quoted (then only a separator or line end may follow).
-    let mut closed_quote = false;
-    let mut at_field_start = true;
-
-    fn end_record(
-        records: &mut Vec<Record>,
-        fields: &mut Vec<String>,
-        field: &mut String,
-        record_line: usize,
-    ) {
-        fields.push(std::mem::take(field));
-        let all_empty = fields.iter().all(|f| f.is_empty());
-        if !(all_empty && fields.len() == 1) {
-            records.push(Record {
-                line: record_line,
-                fields: std::mem::take(fields),
-            });
-        } else {
-            fields.clear();
+    for record in reader.records() {
+        let record = record.map_err(|e| CsvError {
+            line: line_of(e.position()),
+            message: e.to_string(),
+        })?;
+        if record.len() == 1 && record[0].is_empty() {
+            continue;
         }
-    }
-
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if at_field_start => {
-                let quote_line = line;
-                loop {
-                    match chars.next() {
-                        None => {
-                            return Err(CsvError {
-                                line: quote_line,
-                                message: "a quoted field is never closed".to_string(),
-                            })
-                        }
-                        Some('"') => {
-                            if chars.peek() == Some(&'"') {
-                                chars.next();
-                                field.push('"');
-                            } else {
-                                break;
-                            }
-                        }
-                        Some('\n') => {
-                            line += 1;
-                            field.push('\n');
-                        }
-                        Some('\r') if chars.peek() == Some(&'\n') => {
-                            chars.next();
-                            line += 1;
-                            field.push('\n');
-                        }
-                        Some(other) => field.push(other),
-                    }
-                }
-                closed_quote = true;
-                at_field_start = false;
-            }
-            ',' => {
-                fields.push(std::mem::take(&mut field));
-                closed_quote = false;
-                at_field_start = true;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {
-                // CRLF: handled with the LF.
-            }
-            '\n' => {
-                end_record(&mut records, &mut fields, &mut field, record_line);
-                line += 1;
-                record_line = line;
-                closed_quote = false;
-                at_field_start = true;
-            }
-            other => {
-                if closed_quote {
-                    return Err(CsvError {
-                        line,
-                        message: format!(
-                            "unexpected `{other}` after a closing quote (a quote inside a quoted field is written \"\")"
-                        ),
-                    });
-                }
-                field.push(other);
-                at_field_start = false;
-            }
-        }
-    }
-    if !fields.is_empty() || !field.is_empty() {
-        end_record(&mut records, &mut fields, &mut field, record_line);
+        records.push(Record {
+            line: line_of(record.position()),
+            fields: record.iter().map(str::to_string).collect(),
+        });
     }
     Ok(records)
 }
@@ -327,7 +271,15 @@ pub fn read_csv(text: &str, source_name: &str) -> Result<KnowledgeBase, OcdError
     let mut service_index: HashMap<String, usize> = HashMap::new();
     let mut cookies: Vec<KnownCookie> = Vec::new();
 
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        // A quote never closed swallows the rest of the file into the last record's field.
+        let last = i + 1 == rows.len();
+        if last && row.fields.len() < width && row.fields.iter().any(|f| f.contains('\n')) {
+            return Err(err(
+                row.line,
+                "a quoted field is never closed (it runs to the end of the file)".to_string(),
+            ));
+        }
         if row.fields.len() != width {
             return Err(err(
                 row.line,
@@ -480,13 +432,12 @@ mod tests {
     }
 
     #[test]
-    fn broken_quotes_are_errors_with_the_line() {
-        let err = parse_records("a,b\n1,\"open\n2,3\n").unwrap_err();
-        assert_eq!(err.line, 2);
-        assert!(err.message.contains("never closed"), "{err}");
-        let err = parse_records("a,b\n1,\"x\"y\n").unwrap_err();
-        assert_eq!(err.line, 2);
-        assert!(err.message.contains("after a closing quote"), "{err}");
+    fn stray_quotes_read_as_spreadsheets_write_them() {
+        // A quote never closed runs to the end: one record, its field holding the rest.
+        let records = parse_records("a,b\n1,\"open\n2,3\n").unwrap();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1].line, 2);
+        assert_eq!(records[1].fields, ["1", "open\n2,3\n"]);
         // A stray quote inside an unquoted field is kept.
         let ok = parse_records("a,b\n1,5\" screen\n").unwrap();
         assert_eq!(ok[1].fields[1], "5\" screen");

@@ -2,6 +2,7 @@
 //! that says where. Shared by the knowledge base and declaration readers.
 
 use crate::category::{Category, Lang, Localized};
+use crate::distance::closest;
 use crate::json::{Kind, Member, Pos, Value};
 
 /// A problem at a place in a JSON file.
@@ -236,19 +237,4 @@ fn describe(v: &Value) -> String {
         Kind::Number(n) => format!("{n}"),
         _ => v.kind_name().to_string(),
     }
-}
-
-/// The allowed word closest to `word` by edit distance, if close enough to be a likely typo.
-pub fn closest<'b>(word: &str, allowed: &[&'b str]) -> Option<&'b str> {
-    allowed
-        .iter()
-        .map(|a| {
-            (
-                crate::nearmiss::edit_distance(&word.to_lowercase(), &a.to_lowercase()),
-                *a,
-            )
-        })
-        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a)
 }
