@@ -14,9 +14,12 @@
 //! - [`render`]: the cookie table for the privacy statement, generated from the declaration.
 //! - [`check`]: the rules regulators enforce, applied to a declaration.
 //! - [`retention`], [`category`]: lifetimes read from free text; categories and languages.
+//! - [`draft`]: a declaration drafted from a scan report (and an old privacy statement), for a
+//!   team to review rather than write (feature `draft`, on by default).
 //!
 //! # Design
-//! No dependencies; std by default (feature `std`). Without it the crate is `no_std` + `alloc`
+//! No dependencies but for drafting (feature `draft`: serde reads the scan report's JSON contract);
+//! std by default (feature `std`). Without it the crate is `no_std` + `alloc`
 //! and holds [`category`] and [`pattern`] alone: what the banner links on `wasm32-unknown-unknown`. JSON is read by the small
 //! position-keeping reader in [`json`], so that every error in a declaration names the line and
 //! column, duplicate keys are caught, and serde stays out of the banner.
@@ -31,6 +34,8 @@ pub mod category;
 pub mod check;
 #[cfg(feature = "std")]
 pub mod declaration;
+#[cfg(feature = "draft")]
+pub mod draft;
 #[cfg(feature = "std")]
 pub mod extract;
 #[cfg(feature = "std")]
