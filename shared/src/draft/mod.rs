@@ -128,7 +128,8 @@ struct Referred {
     id: String,
     picked: Vec<String>,
     seen: Vec<String>,
-    before_consent: bool,
+    /// The category of a cookie of it seen before any consent that needs consent.
+    before_consent: Option<Category>,
 }
 
 /// Drafts a declaration from a scan report.
@@ -179,13 +180,15 @@ pub fn draft(report: &ScanReport, base: &KnowledgeBase, options: &Options) -> Dr
                     id: service.id.clone(),
                     picked: Vec::new(),
                     seen: Vec::new(),
-                    before_consent: false,
+                    before_consent: None,
                 });
                 referred.last_mut().expect("just pushed")
             }
         };
         r.seen.push(c.name.clone());
-        r.before_consent |= k.category.needs_consent() && c.phases.contains(&Phase::None);
+        if k.category.needs_consent() && c.phases.contains(&Phase::None) {
+            r.before_consent = r.before_consent.max(Some(k.category));
+        }
         let key = k.pattern.as_str().to_string();
         if !written.insert(NamePattern::parse(&key).canonical()) {
             continue;
@@ -261,14 +264,12 @@ pub fn draft(report: &ScanReport, base: &KnowledgeBase, options: &Options) -> Dr
         };
         let mut seen = r.seen.clone();
         seen.dedup();
-        let gate = if r.before_consent {
-            format!(
-                "; the scan saw its cookies before any consent: gate its scripts and iframes with `data-consent=\"{}\"`",
-                s.category
-            )
-        } else {
-            String::new()
-        };
+        let gate = r
+            .before_consent
+            .map(|category| format!(
+                "; the scan saw its cookies before any consent: gate its scripts and iframes with `data-consent=\"{category}\"`"
+            ))
+            .unwrap_or_default();
         notes.push(format!(
             "`{}` ({}, {}, by {}): confirm the site uses it; seen: {}{gate}.",
             s.id,
@@ -378,6 +379,16 @@ pub fn draft(report: &ScanReport, base: &KnowledgeBase, options: &Options) -> Dr
     if let Some(d) = &drift {
         for &i in &d.stale {
             let n = &d.names[i];
+            if base
+                .lookup(&n.name, None)
+                .is_some_and(|k| k.service == "kapsel")
+            {
+                notes.push(format!(
+                    "the old statement lists `{}` (line {}), which the scan never saw: the banner brings it, so the draft keeps it.",
+                    n.name, n.line
+                ));
+                continue;
+            }
             notes.push(format!(
                 "the old statement lists `{}` (line {}) but the scan never saw it: remove the line, or scan the pages that set it.",
                 n.name, n.line
