@@ -492,3 +492,54 @@ fn bad_input_is_refused_naming_the_file() {
         "{e}"
     );
 }
+
+#[test]
+fn a_purpose_the_base_lacks_in_a_site_language_is_a_todo_to_translate() {
+    let base = KnowledgeBase::from_json(
+        r#"{"services":[{"id":"widget","name":"Widget","vendor":"Widget Inc.","category":"statistics","hosts":["widget.example"]}],
+            "cookies":[{"name":"wdg_id","service":"widget","category":"statistics","retention":"1 year",
+                        "purpose":{"en":"Counts widget views."}}]}"#,
+        "base.json",
+    )
+    .unwrap();
+    let text = report(
+        vec![with_life(
+            cookie(
+                "wdg_id",
+                ".widget.example",
+                &["accept"],
+                ("script", "widget.example"),
+            ),
+            365 * DAY,
+            Some(365 * DAY),
+        )],
+        &["none", "accept", "reject"],
+    );
+    let report = ScanReport::parse(&text, "report.json").unwrap();
+    let d = draft(&report, &base, &Options::default());
+    let decl = Declaration::parse(&d.declaration, "d.json", &base).unwrap();
+    let doc = json_of(&d);
+    let c = written_cookie(&doc, "wdg_id");
+    assert_eq!(c["purpose"]["en"], "Counts widget views.");
+    assert_eq!(
+        c["purpose"]["nn"],
+        "TODO: translate into Nynorsk: Counts widget views."
+    );
+    assert_eq!(c["category"], "statistics", "from the base");
+    let fields: Vec<&str> = decl.todos.iter().map(|t| t.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "site",
+            "provider",
+            "cookie `wdg_id` purpose nb",
+            "cookie `wdg_id` purpose nn"
+        ]
+    );
+    let others: Vec<String> = check::check(&decl, &base)
+        .into_iter()
+        .filter(|w| w.rule != Rule::Todo)
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(others, Vec::<String>::new());
+}
