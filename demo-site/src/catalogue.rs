@@ -14,8 +14,12 @@ fn parse(path: &Path) -> Result<Declaration, DemoError> {
         path: path.to_path_buf(),
         source,
     })?;
-    Declaration::parse(&text, &path.display().to_string(), KnowledgeBase::builtin())
-        .map_err(|e| DemoError::Declaration(e.to_string()))
+    let decl = Declaration::parse(&text, &path.display().to_string(), KnowledgeBase::builtin())
+        .map_err(|e| DemoError::Declaration(e.to_string()))?;
+    // Nothing half-reviewed reaches visitors.
+    decl.reviewed()
+        .map_err(|e| DemoError::Declaration(e.to_string()))?;
+    Ok(decl)
 }
 
 /// The declaration at `path` in resolved form (every service and cookie a full object).

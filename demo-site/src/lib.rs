@@ -91,6 +91,9 @@ pub struct DemoOptions {
     /// Where the banner build (`kapsel.js`, `kapsel_nb.wasm` …) is; `None`: env `KAPSEL_BANNER_DIR`,
     /// else `<repo>/target/banner`.
     pub banner_dir: Option<PathBuf>,
+    /// The declaration to serve as `/kapsel.json` and render in the privacy statement (`None`:
+    /// `declaration.json` in the site folder). One that still holds a `TODO` is refused.
+    pub declaration: Option<PathBuf>,
 }
 
 impl DemoOptions {
@@ -179,7 +182,10 @@ impl Demo {
             Site::Ungated => (demo_site_dir(), site::Mode::Demo { ungated: true }),
             Site::Dir(dir) => (dir.clone(), site::Mode::Static),
         };
-        let declaration = root.join("declaration.json");
+        let declaration = options
+            .declaration
+            .clone()
+            .unwrap_or_else(|| root.join("declaration.json"));
         let banner_dir = options
             .banner_dir
             .clone()

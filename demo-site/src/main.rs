@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use anyhow::{anyhow, bail, Context, Result};
 use kapsel_demo::{Demo, DemoOptions, Site};
 
-const USAGE: &str = "usage: kapsel-demo [--port N] [--tracker-port N] [--banner-dir DIR] [--ungated] [--site-dir DIR] [--env-file FILE]
+const USAGE: &str = "usage: kapsel-demo [--port N] [--tracker-port N] [--banner-dir DIR] [--ungated] [--site-dir DIR] [--declaration FILE] [--env-file FILE]
 
 Serves the demo municipality \"Eksempel kommune\" on 127.0.0.1 and the stand-in trackers
 (www.googletagmanager.com, www.google-analytics.com, www.facebook.com, connect.facebook.net,
@@ -18,6 +18,8 @@ player.vimeo.com) over HTTPS on one port, until Ctrl-C.
   --banner-dir DIR  where kapsel.js and kapsel_<lang>.wasm are (default $KAPSEL_BANNER_DIR or <repo>/target/banner)
   --ungated         serve the breach: banner removed, trackers ungated
   --site-dir DIR    serve another folder of pages instead
+  --declaration FILE  serve this declaration as /kapsel.json and in the privacy statement's cookie
+                    table (default: declaration.json in the site folder); one holding a TODO is refused
   --env-file FILE   also write KAPSEL_DEMO_URL, KAPSEL_DEMO_DECLARATION, KAPSEL_DEMO_SCAN_ARGS and
                     KAPSEL_DEMO_HOST_RULES to FILE (shell syntax), for scripts";
 
@@ -52,6 +54,7 @@ fn run() -> Result<()> {
             "--banner-dir" => options.banner_dir = Some(value("--banner-dir")?.into()),
             "--site-dir" => options.site = Site::Dir(value("--site-dir")?.into()),
             "--ungated" => options.site = Site::Ungated,
+            "--declaration" => options.declaration = Some(value("--declaration")?.into()),
             "--env-file" => env_file = Some(value("--env-file")?.into()),
             "-h" | "--help" => {
                 println!("{USAGE}");

@@ -58,6 +58,9 @@ pub enum CatalogueCommand {
         #[command(flatten)]
         base: BaseArgs,
     },
+    /// Draft a declaration from a scan report (and the old privacy statement), with review notes
+    /// beside it: one line per decision, every open one a `TODO` in the declaration.
+    Draft(crate::draft::DraftArgs),
     /// What the knowledge base knows of a cookie name (exit 1 when nothing).
     Lookup {
         /// The cookie name as seen in a browser or written in a statement.
@@ -141,6 +144,7 @@ pub fn run(cmd: CatalogueCommand) -> Result<Outcome> {
         } => {
             let base = crate::knowledge::load(&base.knowledge_base)?;
             let decl = read_declaration(&declaration, &base)?;
+            decl.reviewed()?;
             write_out(out.as_deref(), &decl.to_json())?;
             Ok(Outcome::Clean)
         }
@@ -153,6 +157,7 @@ pub fn run(cmd: CatalogueCommand) -> Result<Outcome> {
         } => {
             let base = crate::knowledge::load(&base.knowledge_base)?;
             let decl = read_declaration(&declaration, &base)?;
+            decl.reviewed()?;
             let format = match format {
                 RenderFormat::Html => Format::Html,
                 RenderFormat::Md => Format::Markdown,
@@ -160,6 +165,7 @@ pub fn run(cmd: CatalogueCommand) -> Result<Outcome> {
             write_out(out.as_deref(), &render::table(&decl, lang.into(), format))?;
             Ok(Outcome::Clean)
         }
+        CatalogueCommand::Draft(args) => crate::draft::run(args),
         CatalogueCommand::Lookup {
             name,
             domain,
@@ -227,6 +233,12 @@ fn summary(decl: &Declaration, warnings: &[Warning]) -> String {
         if !names.is_empty() {
             o.push_str(&format!("  {category}: {}\n", names.join(", ")));
         }
+    }
+    if !decl.todos.is_empty() {
+        o.push_str(&format!(
+            "{} TODO(s) await review: the declaration cannot be resolved for visitors until they are filled in.\n",
+            decl.todos.len()
+        ));
     }
     if warnings.is_empty() {
         o.push_str("No warnings.\n");

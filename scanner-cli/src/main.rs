@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod catalogue;
 mod diff;
+mod draft;
 mod exit;
 mod knowledge;
 mod policy;

@@ -6,6 +6,7 @@
 //!   uses: consent is only valid when the visitor was told what, why, by whom and for how long.
 //! - A consent lifetime over 12 months.
 //! - A declared name that is a misspelling of a real cookie (`_utmz` for `__utmz`).
+//! - A `TODO` still awaiting review (as `kapsel catalogue draft` leaves them).
 
 use std::fmt;
 
@@ -26,6 +27,8 @@ pub enum Rule {
     LongConsent,
     /// The declared name is likely a typo of a real cookie.
     Misspelled,
+    /// A decision still marked `TODO`.
+    Todo,
 }
 
 impl Rule {
@@ -36,6 +39,7 @@ impl Rule {
             Rule::MissingInformation => "missing-information",
             Rule::LongConsent => "long-consent",
             Rule::Misspelled => "misspelled",
+            Rule::Todo => "todo",
         }
     }
 }
@@ -128,6 +132,13 @@ pub fn check(decl: &Declaration, base: &KnowledgeBase) -> Vec<Warning> {
             }
         }
     }
+    for todo in &decl.todos {
+        out.push(Warning {
+            rule: Rule::Todo,
+            pos: todo.pos,
+            message: format!("{} awaits review: {}", todo.field, todo.text),
+        });
+    }
     out.sort_by_key(|w| w.pos);
     out
 }
@@ -179,6 +190,28 @@ mod tests {
                 {"name":"_ga","category":"statistics","purpose":{"nb":"Telling"},"retention":"2 years"}]}"#,
         );
         assert!(fine.is_empty(), "{fine:?}");
+    }
+
+    #[test]
+    fn todos_are_reported_as_such_and_nothing_else() {
+        let w = warnings(
+            r#"{"site":"TODO: the site's name","revision":"1","languages":["nb"],"cookies":[
+                {"name":"xq","category":"TODO: which category?","provider":"P",
+                 "purpose":{"nb":"TODO: why"},"retention":"30 minutes"}]}"#,
+        );
+        let rules: Vec<Rule> = w.iter().map(|w| w.rule).collect();
+        assert_eq!(rules, vec![Rule::Todo; 3], "{w:?}");
+        assert!(
+            w[1].message
+                .starts_with("cookie `xq` category awaits review: TODO: which"),
+            "{}",
+            w[1]
+        );
+        assert!(
+            w[2].message.starts_with("cookie `xq` purpose nb awaits"),
+            "{}",
+            w[2]
+        );
     }
 
     #[test]

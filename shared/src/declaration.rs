@@ -7,6 +7,12 @@
 //! base's cookies for it, so that the in-memory declaration (and the JSON written by
 //! [`Declaration::to_json`], which the banner reads) is self-contained. A cookie the site declares
 //! itself always wins over one a referenced service brings.
+//!
+//! A text value that starts with `TODO` (as `kapsel catalogue draft` writes them) is a decision
+//! still awaiting review: parsing accepts it and lists it in [`Declaration::todos`]; a `TODO`
+//! category stands for the strictest one (it needs consent) until someone decides, and a `TODO`
+//! retention for none. [`Declaration::reviewed`] refuses a declaration that still holds one, so
+//! nothing half-reviewed reaches visitors.
 
 use std::fmt;
 
@@ -127,6 +133,24 @@ pub struct Declaration {
     pub services: Vec<DeclaredService>,
     /// Cookies, declared and brought by referenced services.
     pub cookies: Vec<DeclaredCookie>,
+    /// The `TODO`s still awaiting review, in document order.
+    pub todos: Vec<Todo>,
+}
+
+/// A value that starts with `TODO`: a decision the site's team has not made yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Todo {
+    /// What holds it: ``cookie `xyz` category``, ``site``.
+    pub field: String,
+    /// The text as written (what is to be decided).
+    pub text: String,
+    /// Where it stands.
+    pub pos: Pos,
+}
+
+/// Whether a text is a decision awaiting review (it starts with `TODO`).
+pub fn is_todo(text: &str) -> bool {
+    text.trim_start().starts_with("TODO")
 }
 
 pub(crate) const TOP_FIELDS: &[&str] = &[
@@ -177,6 +201,23 @@ impl Declaration {
     pub fn consent_lifetime(&self) -> u64 {
         self.consent_lifetime_days
             .unwrap_or(DEFAULT_CONSENT_LIFETIME_DAYS)
+    }
+
+    /// Refuses a declaration that still holds a `TODO`: the error points at the first and counts
+    /// them all.
+    pub fn reviewed(&self) -> Result<(), DeclError> {
+        let Some(first) = self.todos.first() else {
+            return Ok(());
+        };
+        Err(DeclError {
+            file: self.file.clone(),
+            pos: first.pos,
+            message: format!(
+                "the declaration still holds {} TODO(s) awaiting review (the first: {}); fill them in (`kapsel catalogue check` lists them) so that nothing half-reviewed reaches visitors",
+                self.todos.len(),
+                first.field
+            ),
+        })
     }
 
     /// The service with this id.
@@ -368,8 +409,10 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
         meta_pixel: top.opt_bool("meta_pixel")?.unwrap_or(false),
         services: Vec::new(),
         cookies: Vec::new(),
+        todos: Vec::new(),
         provider,
     };
+    collect_todos(root, "", &mut decl.todos);
     // Services first: cookies refer to them.
     let mut references: Vec<(String, Reference)> = Vec::new();
     if let Some(list) = top.get("services") {
@@ -450,6 +493,50 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
     Ok(decl)
 }
 
+/// Every string starting with `TODO` under `v`, named by the entry (service id, cookie name) and
+/// key that hold it.
+fn collect_todos(v: &Value, place: &str, out: &mut Vec<Todo>) {
+    match &v.kind {
+        json::Kind::String(s) if is_todo(s) => out.push(Todo {
+            field: if place.is_empty() {
+                "a value".into()
+            } else {
+                place.to_string()
+            },
+            text: s.clone(),
+            pos: v.pos,
+        }),
+        json::Kind::Array(items) => {
+            for item in items {
+                let entry = match (place, item.get("id").or(item.get("name"))) {
+                    ("services", Some(id)) => format!("service `{}`", id.as_str().unwrap_or("?")),
+                    ("cookies", Some(n)) => format!("cookie `{}`", n.as_str().unwrap_or("?")),
+                    _ => place.to_string(),
+                };
+                collect_todos(item, &entry, out);
+            }
+        }
+        json::Kind::Object(members) => {
+            for m in members {
+                let place = match place {
+                    "" => m.key.clone(),
+                    p => format!("{p} {}", m.key),
+                };
+                collect_todos(&m.value, &place, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A category, where a `TODO` stands for the strictest (it needs consent) until it is decided.
+fn category_or_todo(f: &Fields<'_>, key: &str) -> Result<Option<Category>, SchemaError> {
+    match f.get(key).and_then(Value::as_str) {
+        Some(text) if is_todo(text) => Ok(Some(Category::Marketing)),
+        _ => f.opt_category(key),
+    }
+}
+
 fn array<'a>(v: &'a Value, key: &str) -> Result<&'a [Value], SchemaError> {
     v.as_array().ok_or_else(|| {
         SchemaError::new(
@@ -518,7 +605,7 @@ fn read_service(
     }
     let f = Fields::new(item, "a service", SERVICE_FIELDS)?;
     let id = f.string("id")?;
-    let category = f.opt_category("category")?;
+    let category = category_or_todo(&f, "category")?;
     let purpose = f.localized("purpose")?;
     let hosts = f.strings("hosts")?;
     let only = match f.get("cookies") {
@@ -622,7 +709,7 @@ fn read_cookie(item: &Value, decl: &Declaration) -> Result<DeclaredCookie, Schem
         })?),
         None => None,
     };
-    let category = match (f.opt_category("category")?, service) {
+    let category = match (category_or_todo(&f, "category")?, service) {
         (Some(c), _) => c,
         (None, Some(s)) => s.category,
         (None, None) => {
@@ -632,7 +719,7 @@ fn read_cookie(item: &Value, decl: &Declaration) -> Result<DeclaredCookie, Schem
             ))
         }
     };
-    let retention_text = f.opt_string("retention")?;
+    let retention_text = f.opt_string("retention")?.filter(|t| !is_todo(t));
     let retention = match &retention_text {
         Some(t) => Some(Retention::parse(t).ok_or_else(|| {
             SchemaError::new(
@@ -807,6 +894,36 @@ mod tests {
         assert!(e.message.contains("did you mean `google-analytics`"), "{e}");
         let e = err(&GOOD.replace("\"service\": \"skjema\"", "\"service\": \"skjemaet\""));
         assert!(e.message.contains("does not list"), "{e}");
+    }
+
+    #[test]
+    fn todos_are_read_listed_and_refused_for_visitors() {
+        let text = GOOD.replace(
+            "{ \"name\": \"FormCookie\", \"service\": \"skjema\" }",
+            "{ \"name\": \"FormCookie\", \"category\": \"TODO: necessary?\", \"retention\": \"TODO\" }",
+        );
+        let d = Declaration::parse(&text, "site.json", &base()).unwrap();
+        assert_eq!(d.todos.len(), 2, "{:?}", d.todos);
+        assert_eq!(d.todos[0].field, "cookie `FormCookie` category");
+        assert_eq!(d.todos[0].pos.line, 14);
+        let form = d.classify("FormCookie", None).unwrap();
+        assert_eq!(
+            form.category,
+            Category::Marketing,
+            "undecided needs consent"
+        );
+        assert_eq!(form.retention, None);
+        let e = d.reviewed().unwrap_err();
+        assert!(e.to_string().starts_with("site.json:14:"), "{e}");
+        assert!(e.message.contains("2 TODO(s)"), "{e}");
+        assert!(Declaration::parse(GOOD, "site.json", &base())
+            .unwrap()
+            .reviewed()
+            .is_ok());
+        // A category that is neither a TODO nor a category is still an error.
+        assert!(err(&text.replace("TODO: necessary?", "todo"))
+            .message
+            .contains("unknown category"));
     }
 
     #[test]

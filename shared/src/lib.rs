@@ -16,13 +16,14 @@
 //! - [`check`]: the rules regulators enforce, applied to a declaration.
 //! - [`retention`], [`category`]: lifetimes read from free text; categories and languages.
 //! - [`distance`]: the edit distance that near misses and hints measure by.
+//! - [`draft`]: a declaration drafted from a scan report (and an old privacy statement), for a
+//!   team to review rather than write (feature `draft`, on by default).
 //!
 //! # Design
-//! std by default (feature `std`), which also brings the crate's only dependency, `csv` (the
-//! Open Cookie Database import). Without it the crate is `no_std` + `alloc`, has no
-//! dependencies, and holds [`category`] and [`pattern`] alone: what the banner links on
-//! `wasm32-unknown-unknown`. JSON is read by the small
-//! position-keeping reader in [`json`], so that every error in a declaration names the line and
+//! std by default (feature `std`), which also brings `csv` (the Open Cookie Database import);
+//! feature `draft` adds serde for reading scan reports. Without `std` the crate is `no_std` +
+//! `alloc`, has no dependencies, and holds [`category`] and [`pattern`] alone: what the banner
+//! links on `wasm32-unknown-unknown`. JSON is read by the small position-keeping reader in [`json`], so that every error in a declaration names the line and
 //! column, duplicate keys are caught, and serde stays out of the banner.
 //!
 //! # Layers
@@ -34,7 +35,7 @@
 //! 5. [`nearmiss`]: typos of known names (knowledge, distance);
 //! 6. [`declaration`], [`extract`]: a site's declaration; what a privacy statement declares;
 //!    [`declaration_schema`] (declaration, json, category);
-//! 7. [`check`], [`render`]: what is said of a declaration.
+//! 7. [`check`], [`render`]: what is said of a declaration; [`draft`]: a declaration from a scan.
 
 #![warn(missing_docs)]
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -46,6 +47,8 @@ pub mod category;
 pub mod check;
 #[cfg(feature = "std")]
 pub mod declaration;
+#[cfg(feature = "draft")]
+pub mod draft;
 #[cfg(feature = "std")]
 pub mod declaration_schema;
 #[cfg(feature = "std")]
