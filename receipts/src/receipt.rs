@@ -236,7 +236,23 @@ fn check(p: Posted, now: OffsetDateTime) -> Result<(Receipt, Option<String>), In
         Some(raw) if !raw.get().starts_with('{') => {
             return Err(bad("declaration", "not a JSON object"))
         }
-        Some(raw) => Some(raw.get().to_string()),
+        Some(raw) => {
+            // It must be the declaration this receipt names: same revision (and site, if any).
+            #[derive(Deserialize)]
+            struct Head {
+                revision: Option<String>,
+                site: Option<String>,
+            }
+            let head: Head = serde_json::from_str(raw.get())
+                .map_err(|_| bad("declaration", "not a declaration"))?;
+            if head.revision.as_deref() != Some(revision.as_str()) {
+                return Err(bad("declaration", "its revision is not the receipt's"));
+            }
+            if head.site.is_some_and(|s| s != site) {
+                return Err(bad("declaration", "its site is not the receipt's"));
+            }
+            Some(raw.get().to_string())
+        }
         None => None,
     };
     let computed = declaration.as_deref().map(sha256_hex);
@@ -300,11 +316,14 @@ mod tests {
     fn a_declaration_gives_its_hash() {
         let body = GOOD.replace(
             r#""declaration_sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa""#,
-            r#""declaration": {"site": "x"}"#,
+            r#""declaration": {"site": "Eksempel kommune", "revision": "2026-11-01"}"#,
         );
         let (r, decl) = parse(body.as_bytes(), OffsetDateTime::UNIX_EPOCH).unwrap();
-        assert_eq!(decl.as_deref(), Some(r#"{"site": "x"}"#));
-        assert_eq!(r.declaration_sha256, sha256_hex(r#"{"site": "x"}"#));
+        let text = r#"{"site": "Eksempel kommune", "revision": "2026-11-01"}"#;
+        assert_eq!(decl.as_deref(), Some(text));
+        assert_eq!(r.declaration_sha256, sha256_hex(text));
+        let other = body.replace("\"revision\": \"2026-11-01\"}", "\"revision\": \"2025\"}");
+        assert!(parse(other.as_bytes(), OffsetDateTime::UNIX_EPOCH).is_err());
     }
 
     #[test]

@@ -15,9 +15,15 @@ fn parsed(body: &str, received: &str) -> (Receipt, Option<String>) {
 fn suite(open: &dyn Fn() -> Box<dyn Store>) {
     let s = open();
     let id = support::uuid();
-    let (first, decl) = parsed(&support::receipt(&id, "accept-all"), "2026-12-01T12:00:00.000Z");
+    let (first, decl) = parsed(
+        &support::receipt(&id, "accept-all"),
+        "2026-12-01T12:00:00.000Z",
+    );
     assert_eq!(s.insert(&first, decl.as_deref()).unwrap(), Inserted::New);
-    assert_eq!(s.insert(&first, decl.as_deref()).unwrap(), Inserted::Duplicate);
+    assert_eq!(
+        s.insert(&first, decl.as_deref()).unwrap(),
+        Inserted::Duplicate
+    );
     // The same visitor withdraws later: a second receipt under the same id.
     let (later, _) = parsed(
         &support::receipt(&id, "withdraw").replace("2026-12-01T12:00:00.", "2026-12-02T08:00:00."),
@@ -34,17 +40,24 @@ fn suite(open: &dyn Fn() -> Box<dyn Store>) {
 
     // Another site, older.
     let (other, _) = parsed(
-        &support::receipt(&support::uuid(), "reject-all").replace("Eksempel kommune", "Annen kommune"),
+        &support::receipt(&support::uuid(), "reject-all")
+            .replace("Eksempel kommune", "Annen kommune"),
         "2020-01-01T00:00:00.000Z",
     );
     s.insert(&other, None).unwrap();
     assert_eq!(s.count().unwrap(), 3);
     let site = s
-        .export(&Filter { site: Some("Annen kommune".into()), since: None })
+        .export(&Filter {
+            site: Some("Annen kommune".into()),
+            since: None,
+        })
         .unwrap();
     assert_eq!(site, vec![other.clone()]);
     let recent = s
-        .export(&Filter { site: None, since: Some("2026-12-02T00:00:00.000Z".into()) })
+        .export(&Filter {
+            site: None,
+            since: Some("2026-12-02T00:00:00.000Z".into()),
+        })
         .unwrap();
     assert_eq!(recent, vec![later.clone()]);
     assert_eq!(s.export(&Filter::default()).unwrap().len(), 3);
@@ -56,7 +69,10 @@ fn suite(open: &dyn Fn() -> Box<dyn Store>) {
             let s = s.clone();
             scope.spawn(move || {
                 for _ in 0..25 {
-                    let (r, d) = parsed(&support::receipt(&support::uuid(), "custom"), "2026-12-03T00:00:00.000Z");
+                    let (r, d) = parsed(
+                        &support::receipt(&support::uuid(), "custom"),
+                        "2026-12-03T00:00:00.000Z",
+                    );
                     assert_eq!(s.insert(&r, d.as_deref()).unwrap(), Inserted::New);
                 }
             });

@@ -21,8 +21,15 @@ fn script() -> PathBuf {
 impl Pg {
     /// Starts a cluster (panics with the reason when PostgreSQL is missing or does not start).
     pub fn start() -> Pg {
-        let dir = tempfile::Builder::new().prefix("kapsel-pg").tempdir().unwrap();
-        let out = Command::new(script()).arg("start").arg(dir.path()).output().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("kapsel-pg")
+            .tempdir()
+            .unwrap();
+        let out = Command::new(script())
+            .arg("start")
+            .arg(dir.path())
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "PostgreSQL could not be started (scripts/setup.sh installs it): {}",
@@ -37,7 +44,10 @@ impl Pg {
 
 impl Drop for Pg {
     fn drop(&mut self) {
-        let _ = Command::new(script()).arg("stop").arg(self.dir.path()).status();
+        let _ = Command::new(script())
+            .arg("stop")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -50,15 +60,31 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 pub fn uuid() -> String {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let p = u64::from(std::process::id());
-    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", p, n >> 48 & 0xffff, n >> 36 & 0xfff, n >> 24 & 0xfff, n & 0xff_ffff_ffff)
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        p,
+        n >> 48 & 0xffff,
+        n >> 36 & 0xfff,
+        n >> 24 & 0xfff,
+        n & 0xff_ffff_ffff
+    )
 }
 
 /// A valid receipt as the banner posts it (with the declaration it showed).
 pub fn receipt(id: &str, method: &str) -> String {
     let (granted, refused) = match method {
-        "accept-all" => (r#"["necessary","preferences","statistics","marketing"]"#, "[]"),
-        "reject-all" | "withdraw" => (r#"["necessary"]"#, r#"["preferences","statistics","marketing"]"#),
-        _ => (r#"["necessary","statistics"]"#, r#"["preferences","marketing"]"#),
+        "accept-all" => (
+            r#"["necessary","preferences","statistics","marketing"]"#,
+            "[]",
+        ),
+        "reject-all" | "withdraw" => (
+            r#"["necessary"]"#,
+            r#"["preferences","statistics","marketing"]"#,
+        ),
+        _ => (
+            r#"["necessary","statistics"]"#,
+            r#"["preferences","marketing"]"#,
+        ),
     };
     format!(
         r#"{{"id":"{id}","site":"Eksempel kommune","revision":"2026-11-01","declaration":{{"site":"Eksempel kommune","revision":"2026-11-01","cookies":[{{"name":"_ga","category":"statistics"}}]}},"granted":{granted},"refused":{refused},"method":"{method}","lang":"nb","banner":"0.1.0","at":"2026-12-01T12:00:00.{:03}Z"}}"#,
@@ -83,7 +109,15 @@ impl Server {
     /// Serves `db` on a free port with the test origin and extra flags.
     pub fn start(db: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(bin())
-            .args(["serve", "--listen", "127.0.0.1:0", "--db", db, "--allow-origin", ORIGIN])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--db",
+                db,
+                "--allow-origin",
+                ORIGIN,
+            ])
             .args(extra)
             .env_remove("KAPSEL_RECEIPTS_TOKEN")
             .stdout(Stdio::piped())
@@ -91,7 +125,9 @@ impl Server {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let base = line
             .trim()
             .strip_prefix("kapsel-receipts: listening on ")
@@ -123,7 +159,11 @@ pub fn client() -> reqwest::blocking::Client {
 }
 
 /// Posts a body as the banner does (text/plain, from the allowed origin); the status.
-pub fn post(c: &reqwest::blocking::Client, base: &str, body: impl Into<reqwest::blocking::Body>) -> reqwest::Result<u16> {
+pub fn post(
+    c: &reqwest::blocking::Client,
+    base: &str,
+    body: impl Into<reqwest::blocking::Body>,
+) -> reqwest::Result<u16> {
     c.post(format!("{base}/v1/receipts"))
         .header("origin", ORIGIN)
         .header("content-type", "text/plain;charset=UTF-8")
