@@ -151,7 +151,7 @@ fn client(app: &App, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|a| a.trim().parse().ok())
-            .last();
+            .next_back();
         if let Some(ip) = forwarded {
             return ip;
         }
