@@ -69,10 +69,12 @@ impl Method {
 pub struct Posted<'a> {
     /// The banner's receipt id: a UUID v4, kept in the visitor's `kapsel_consent` cookie.
     pub id: String,
-    /// The site's name from the declaration.
-    pub site: String,
-    /// The declaration's revision.
-    pub revision: String,
+    /// The site's name from the declaration (when absent: the declaration's `site`).
+    #[serde(default)]
+    pub site: Option<String>,
+    /// The declaration's revision (when absent: the declaration's `revision`).
+    #[serde(default)]
+    pub revision: Option<String>,
     /// SHA-256 (hex) of the declaration shown.
     #[serde(default)]
     pub declaration_sha256: Option<String>,
@@ -81,10 +83,12 @@ pub struct Posted<'a> {
     pub declaration: Option<&'a RawValue>,
     /// Categories granted (always `necessary`).
     pub granted: Vec<String>,
-    /// Categories refused.
-    pub refused: Vec<String>,
-    /// How the visitor chose.
-    pub method: Method,
+    /// Categories refused; when absent, every category not granted.
+    #[serde(default)]
+    pub refused: Option<Vec<String>>,
+    /// How the visitor chose; when absent, derived from the categories (see [`derive_method`]).
+    #[serde(default)]
+    pub method: Option<Method>,
     /// The language the banner was shown in.
     pub lang: String,
     /// The banner's version.
@@ -126,8 +130,31 @@ pub const MAX_TEXT: usize = 200;
 /// Parses and checks a posted body. Returns the receipt (with `received` set to `now`) and the
 /// declaration's JSON text when the body carried it.
 pub fn parse(body: &[u8], now: OffsetDateTime) -> Result<(Receipt, Option<String>), Invalid> {
+    parse_named(body, now).map(|(r, d, _)| (r, d))
+}
+
+/// As [`parse`], and whether the body named its method (else it was derived from the categories,
+/// and [`Receipt::refine_method`] may refine it).
+pub fn parse_named(
+    body: &[u8],
+    now: OffsetDateTime,
+) -> Result<(Receipt, Option<String>, bool), Invalid> {
     let posted: Posted = serde_json::from_slice(body).map_err(|e| Invalid::Json(e.to_string()))?;
-    check(posted, now)
+    let named = posted.method.is_some();
+    check(posted, now).map(|(r, d)| (r, d, named))
+}
+
+impl Receipt {
+    /// Refines a derived method: `withdraw` when `previous` (the same visitor's last receipt)
+    /// granted a category this one refuses; `gpc` when the browser sent Global Privacy Control
+    /// and everything but marketing is granted.
+    pub fn refine_method(&mut self, previous: Option<&Receipt>, gpc: bool) {
+        if previous.is_some_and(|p| p.granted.iter().any(|c| self.refused.contains(c))) {
+            self.method = Method::Withdraw;
+        } else if gpc && self.refused == ["marketing"] {
+            self.method = Method::Gpc;
+        }
+    }
 }
 
 fn text(field: &'static str, s: String) -> Result<String, Invalid> {
@@ -206,13 +233,50 @@ pub fn parse_since(s: &str) -> Option<OffsetDateTime> {
     })
 }
 
+/// The method of a receipt that does not name one: everything granted is `accept-all`, only
+/// necessary is `reject-all`, anything else `custom`. (The store turns a choice that takes back
+/// what the same visitor granted before into `withdraw`.)
+pub fn derive_method(granted: u8, all: u8) -> Method {
+    match granted {
+        g if g == all => Method::AcceptAll,
+        1 => Method::RejectAll,
+        _ => Method::Custom,
+    }
+}
+
 fn check(p: Posted, now: OffsetDateTime) -> Result<(Receipt, Option<String>), Invalid> {
     let id = uuid::Uuid::try_parse(&p.id).map_err(|_| bad("id", "not a UUID"))?;
     if id.get_version_num() != 4 || p.id.len() != 36 {
         return Err(bad("id", "not a UUID v4 in hyphenated form"));
     }
-    let site = text("site", p.site)?;
-    let revision = text("revision", p.revision)?;
+    // The declaration shown, when the body carries it: its site and revision are the receipt's.
+    #[derive(Deserialize, Default)]
+    struct Head {
+        revision: Option<String>,
+        site: Option<String>,
+    }
+    let head: Head = match p.declaration {
+        Some(raw) if !raw.get().starts_with('{') => {
+            return Err(bad("declaration", "not a JSON object"))
+        }
+        Some(raw) => {
+            serde_json::from_str(raw.get()).map_err(|_| bad("declaration", "not a declaration"))?
+        }
+        None => Head::default(),
+    };
+    let site = text("site", p.site.or(head.site.clone()).unwrap_or_default())?;
+    let revision = text(
+        "revision",
+        p.revision.or(head.revision.clone()).unwrap_or_default(),
+    )?;
+    if p.declaration.is_some() {
+        if head.revision.as_deref() != Some(revision.as_str()) {
+            return Err(bad("declaration", "its revision is not the receipt's"));
+        }
+        if head.site.is_some_and(|s| s != site) {
+            return Err(bad("declaration", "its site is not the receipt's"));
+        }
+    }
     let banner = text("banner", p.banner)?;
     if p.lang.is_empty()
         || p.lang.len() > 16
@@ -221,40 +285,22 @@ fn check(p: Posted, now: OffsetDateTime) -> Result<(Receipt, Option<String>), In
         return Err(bad("lang", "not a language tag"));
     }
     let granted = categories("granted", &p.granted)?;
-    let refused = categories("refused", &p.refused)?;
+    let all = (1u8 << Category::ALL.len()) - 1;
+    let refused = match &p.refused {
+        Some(list) => categories("refused", list)?,
+        None => all & !granted,
+    };
     if granted & 1 == 0 {
         return Err(bad("granted", "must hold `necessary`"));
     }
     if granted & refused != 0 {
         return Err(bad("refused", "a category both granted and refused"));
     }
-    if granted | refused != (1 << Category::ALL.len()) - 1 {
+    if granted | refused != all {
         return Err(bad("refused", "every category must be granted or refused"));
     }
     let at = OffsetDateTime::parse(&p.at, &Rfc3339).map_err(|_| bad("at", "not RFC 3339"))?;
-    let declaration = match p.declaration {
-        Some(raw) if !raw.get().starts_with('{') => {
-            return Err(bad("declaration", "not a JSON object"))
-        }
-        Some(raw) => {
-            // It must be the declaration this receipt names: same revision (and site, if any).
-            #[derive(Deserialize)]
-            struct Head {
-                revision: Option<String>,
-                site: Option<String>,
-            }
-            let head: Head = serde_json::from_str(raw.get())
-                .map_err(|_| bad("declaration", "not a declaration"))?;
-            if head.revision.as_deref() != Some(revision.as_str()) {
-                return Err(bad("declaration", "its revision is not the receipt's"));
-            }
-            if head.site.is_some_and(|s| s != site) {
-                return Err(bad("declaration", "its site is not the receipt's"));
-            }
-            Some(raw.get().to_string())
-        }
-        None => None,
-    };
+    let declaration = p.declaration.map(|raw| raw.get().to_string());
     let computed = declaration.as_deref().map(sha256_hex);
     let declaration_sha256 = match (p.declaration_sha256, computed) {
         (Some(given), _) if !is_sha256(&given) => {
@@ -280,7 +326,7 @@ fn check(p: Posted, now: OffsetDateTime) -> Result<(Receipt, Option<String>), In
             declaration_sha256,
             granted: names(granted),
             refused: names(refused),
-            method: p.method,
+            method: p.method.unwrap_or(derive_method(granted, all)),
             lang: p.lang,
             banner,
             at: format_time(at),
@@ -324,6 +370,49 @@ mod tests {
         assert_eq!(r.declaration_sha256, sha256_hex(text));
         let other = body.replace("\"revision\": \"2026-11-01\"}", "\"revision\": \"2025\"}");
         assert!(parse(other.as_bytes(), OffsetDateTime::UNIX_EPOCH).is_err());
+    }
+
+    #[test]
+    fn what_the_banner_leaves_out_is_derived() {
+        let body = r#"{"id": "0b6f2a5e-8c1d-4f3a-9e2b-7d4c5a6b8e9f",
+            "declaration": {"site": "Eksempel kommune", "revision": "2026-11-01"},
+            "granted": ["necessary", "statistics"], "lang": "nb", "banner": "0.1.0", "at": "2026-12-01T12:00:00.5Z"}"#;
+        let (mut r, _) = parse(body.as_bytes(), OffsetDateTime::UNIX_EPOCH).unwrap();
+        assert_eq!(
+            (r.site.as_str(), r.revision.as_str()),
+            ("Eksempel kommune", "2026-11-01")
+        );
+        assert_eq!(r.refused, ["preferences", "marketing"]);
+        assert_eq!(r.method, Method::Custom);
+        let all = body.replace(
+            r#"["necessary", "statistics"]"#,
+            r#"["necessary", "preferences", "statistics", "marketing"]"#,
+        );
+        let (before, _) = parse(all.as_bytes(), OffsetDateTime::UNIX_EPOCH).unwrap();
+        assert_eq!(before.method, Method::AcceptAll);
+        r.refine_method(Some(&before), false);
+        assert_eq!(r.method, Method::Withdraw);
+        let gpc = body.replace(
+            r#"["necessary", "statistics"]"#,
+            r#"["necessary", "preferences", "statistics"]"#,
+        );
+        let (mut g, _) = parse(gpc.as_bytes(), OffsetDateTime::UNIX_EPOCH).unwrap();
+        g.refine_method(None, true);
+        assert_eq!(g.method, Method::Gpc);
+        let only = body.replace(r#"["necessary", "statistics"]"#, r#"["necessary"]"#);
+        assert_eq!(
+            parse(only.as_bytes(), OffsetDateTime::UNIX_EPOCH)
+                .unwrap()
+                .0
+                .method,
+            Method::RejectAll
+        );
+        // Without the declaration, site and revision must be given.
+        let bare = body.replace(r#""declaration": {"site": "Eksempel kommune", "revision": "2026-11-01"},"#, r#""declaration_sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","#);
+        assert!(matches!(
+            parse(bare.as_bytes(), OffsetDateTime::UNIX_EPOCH),
+            Err(Invalid::Field { field: "site", .. })
+        ));
     }
 
     #[test]

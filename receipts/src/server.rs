@@ -194,20 +194,30 @@ async fn post_receipt(
             return reason(e.status(), e.body_text());
         }
     };
-    let (receipt, declaration) = match receipt::parse(&body, OffsetDateTime::now_utc()) {
-        Ok(r) => r,
-        Err(e) => {
-            let (why, status) = match e {
-                Invalid::Json(_) => (Refusal::Malformed, StatusCode::BAD_REQUEST),
-                Invalid::Field { .. } => (Refusal::Invalid, StatusCode::UNPROCESSABLE_ENTITY),
-            };
-            app.metrics.refused(why);
-            return reason(status, e.to_string());
-        }
-    };
+    let gpc = headers.get("sec-gpc").is_some_and(|v| v.as_bytes() == b"1");
+    let (mut receipt, declaration, named) =
+        match receipt::parse_named(&body, OffsetDateTime::now_utc()) {
+            Ok(r) => r,
+            Err(e) => {
+                let (why, status) = match e {
+                    Invalid::Json(_) => (Refusal::Malformed, StatusCode::BAD_REQUEST),
+                    Invalid::Field { .. } => (Refusal::Invalid, StatusCode::UNPROCESSABLE_ENTITY),
+                };
+                app.metrics.refused(why);
+                return reason(status, e.to_string());
+            }
+        };
     let started = Instant::now();
     let store = app.store.clone();
-    match blocking(move || store.insert(&receipt, declaration.as_deref())).await {
+    let stored = blocking(move || {
+        if !named {
+            let earlier = store.receipts(&receipt.id)?;
+            let previous = earlier.iter().rev().find(|r| r.at < receipt.at);
+            receipt.refine_method(previous, gpc);
+        }
+        store.insert(&receipt, declaration.as_deref())
+    });
+    match stored.await {
         Ok(inserted) => {
             app.metrics.observe(started.elapsed());
             match inserted {
