@@ -41,7 +41,9 @@ for lang in nb nn en; do
 
   # The glue's own loader goes; the bootstrap instantiates the module (fails loudly if the glue changed).
   node consent-wasm/js/trim-glue.mjs "$dir/kapsel.js"
-  cat consent-wasm/js/bootstrap.js >>"$dir/kapsel.js"
+  # The receipts name the banner's version (the workspace's).
+  version="$(awk -F'"' '/^\[workspace.package\]/ {w = 1} w && /^version/ {print $2; exit}' Cargo.toml)"
+  sed "s/KAPSEL_VERSION/$version/" consent-wasm/js/bootstrap.js >>"$dir/kapsel.js"
   # Short import names instead of wasm-bindgen's hashed ones, in the wasm and the glue alike.
   node consent-wasm/js/shrink-imports.mjs "$dir/kapsel_bg.wasm" "$dir/kapsel.js"
   # Panic messages and source paths that std brings and the banner's panic handler never reads.

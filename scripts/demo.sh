@@ -4,9 +4,11 @@
 #   2. builds the release binaries `kapsel` and `kapsel-demo`
 #   3. serves the demo on 127.0.0.1 (site over HTTP, stand-in trackers over HTTPS under their real
 #      host names, reached through --resolve; nothing leaves the machine)
-#   4. runs `kapsel scan` in every consent phase (none, accept, reject) against the site's
+#   4. runs `kapsel-receipts` beside it (SQLite under target/demo/), and the site's declaration
+#      points the banner at it
+#   5. runs `kapsel scan` in every consent phase (none, accept, reject) against the site's
 #      declaration, prints the report on the terminal and writes the HTML report
-#   5. says where the report is and stops the demo.
+#   6. says where the report is and how many consent receipts the scan's choices left, and stops.
 # Options: --keep (leave the demo running after the scan, until Ctrl-C), --out FILE (HTML report;
 # default target/demo/kapsel-report.html). Exit status 0 when the scan ran (the demo's findings are
 # expected), 2 when something could not be built, started or scanned.
@@ -35,8 +37,8 @@ set -euo pipefail
 step "building the banner"
 scripts/build-banner.sh
 
-step "building kapsel and kapsel-demo (release)"
-cargo build --release --bin kapsel --bin kapsel-demo
+step "building kapsel, kapsel-demo and kapsel-receipts (release)"
+cargo build --release --bin kapsel --bin kapsel-demo --bin kapsel-receipts
 bin="${CARGO_TARGET_DIR:-$repo/target}/release"
 
 work="$repo/target/demo"
@@ -44,10 +46,30 @@ mkdir -p "$work" "$(dirname "$out")"
 env_file="$work/demo.env"
 rm -f "$env_file"
 
+free_port() {
+  for _ in $(seq 50); do
+    local p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+site_port="$(free_port)"
+receipts_port="$(free_port)"
+receipts_db="$work/receipts.sqlite"
+rm -f "$receipts_db" "$receipts_db-wal" "$receipts_db-shm"
+
+step "starting the receipt service (kapsel-receipts, $receipts_db)"
+"$bin/kapsel-receipts" serve --listen "127.0.0.1:$receipts_port" --db "$receipts_db" \
+  --allow-origin "http://127.0.0.1:$site_port" > "$work/kapsel-receipts.log" 2>&1 &
+receipts_pid=$!
+stop_receipts() { kill "$receipts_pid" 2>/dev/null || true; wait "$receipts_pid" 2>/dev/null || true; }
+trap stop_receipts EXIT
+
 step "starting the demo municipality"
-"$bin/kapsel-demo" --env-file "$env_file" > "$work/kapsel-demo.log" 2>&1 &
+KAPSEL_DEMO_RECEIPTS="http://127.0.0.1:$receipts_port/v1/receipts" \
+  "$bin/kapsel-demo" --port "$site_port" --env-file "$env_file" > "$work/kapsel-demo.log" 2>&1 &
 demo_pid=$!
-stop_demo() { kill "$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true; }
+stop_demo() { kill "$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true; stop_receipts; }
 trap stop_demo EXIT
 for _ in $(seq 1 100); do
   [ -f "$env_file" ] && break
@@ -76,6 +98,14 @@ if [ "$status" -ge 2 ] || [ ! -s "$out" ]; then
   echo "demo.sh: the scan could not be done (exit status $status); the demo's log: $work/kapsel-demo.log" >&2
   exit 2
 fi
+
+# The scan's accept and reject phases each made a choice: each left a receipt.
+sleep 1
+receipts="$("$bin/kapsel-receipts" export --db "$receipts_db" --format csv | tail -n +2)"
+receipts_count="$(printf '%s' "$receipts" | grep -c . || true)"
+methods="$(printf '%s\n' "$receipts" | cut -d, -f7 | grep . | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')"
+echo "Consent receipts stored by kapsel-receipts: $receipts_count (${methods:-none}) in $receipts_db" >&2
+echo "  (kapsel-receipts export --db $receipts_db --format csv)" >&2
 
 cat >&2 <<MSG
 

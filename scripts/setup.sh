@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Kapsel's build, demo and tests need and a fresh Debian machine with rustup lacks:
 # the wasm32 target, wasm-bindgen-cli at the version Cargo.lock pins, Debian's Chromium and
-# ChromeDriver, and (from npm, into target/tools) binaryen's wasm-opt and axe-core.
+# ChromeDriver, Debian's PostgreSQL (kapsel-receipts' tests), and (from npm, into target/tools) binaryen's wasm-opt and axe-core.
 # Idempotent: each step checks first. Source it or run it; `setup.sh wasm` installs only what the
 # banner's build needs (no browser).
 set -euo pipefail
@@ -25,6 +25,15 @@ if [ "$setup_scope" != wasm ] && { ! command -v chromium >/dev/null 2>&1 || ! co
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# PostgreSQL for kapsel-receipts' tests and bench (they start a throw-away cluster of their own).
+if [ "$setup_scope" != wasm ] && ! command -v initdb >/dev/null 2>&1 \
+   && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  setup_say "installing Debian's postgresql"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
 fi
 
 tools="$repo/target/tools"

@@ -16,9 +16,10 @@ use kapsel_catalogue::{pattern, Category};
 use wasm_bindgen::prelude::*;
 
 /// Starts the banner on the page's `document` with the parsed declaration (`null` when missing or
-/// broken) and the bootstrap's `dataLayer` push function.
+/// broken), the bootstrap's `dataLayer` push function, and the receipt id (a UUID; absent when the
+/// declaration names no receipt service), which the consent record keeps.
 #[wasm_bindgen]
-pub fn start(document: JsValue, declaration: JsValue, push: JsValue) {
+pub fn start(document: JsValue, declaration: JsValue, push: JsValue, receipt_id: JsValue) {
     if state::started() {
         return;
     }
@@ -27,6 +28,7 @@ pub fn start(document: JsValue, declaration: JsValue, push: JsValue) {
     let config = Config::read(declaration);
     let gpc = signals::global_privacy_control();
     state::init(config, t, gpc, Some(push));
+    state::set_receipt_id(receipt_id);
     dom::adopt_css(crate::style::CSS);
     let cfg = state::config();
     state::set_categories(cfg.map_or(0, |c| c.used) | gate::requested());
@@ -183,7 +185,7 @@ fn choose(requested: u8) {
     });
     cookies::set(
         record::NAME,
-        &record::encode(mask, now, revision),
+        &record::encode(mask, now, revision, &state::receipt_id()),
         u64::from(lifetime) * 86_400,
     );
     state::set_choice(Choice {

@@ -1,5 +1,6 @@
 //! The `kapsel_consent` cookie: `1~<categories joined by '.'>~<unix seconds>~<percent-encoded
-//! revision>~<check>`, where the check is the FNV-1a hash (8 hex digits) of everything before it.
+//! revision>~<receipt id>~<check>` (the receipt id, a UUID, is the bootstrap's: it reads it back
+//! from the cookie; it may be empty, and a record written before receipts has no such field), where the check is the FNV-1a hash (8 hex digits) of everything before it.
 //! Decoding is strict: any deviation (unknown category, missing `necessary`, a bad number, a wrong
 //! check) is treated as no consent at all.
 
@@ -21,7 +22,7 @@ pub struct Record<'a> {
 }
 
 /// Encodes a choice as the cookie value.
-pub fn encode(granted: u8, time: u64, revision: &str) -> Buf {
+pub fn encode(granted: u8, time: u64, revision: &str, id: &str) -> Buf {
     let mut out = Buf::from("1~");
     let mut sep = "";
     for cat in mask::categories(granted | mask::NECESSARY) {
@@ -30,6 +31,7 @@ pub fn encode(granted: u8, time: u64, revision: &str) -> Buf {
     }
     out.byte(b'~').decimal(time).byte(b'~');
     percent(&mut out, revision);
+    out.byte(b'~').add(id);
     let check = fnv(&out);
     out.byte(b'~');
     push_hex(&mut out, check);
@@ -52,6 +54,8 @@ pub fn decode(value: &str) -> Option<Record<'_>> {
     let cats = fields.next()?;
     let time = fields.next()?;
     let revision = fields.next()?;
+    // The receipt id (see the module documentation).
+    fields.next();
     if fields.next().is_some() {
         return None;
     }
@@ -139,9 +143,16 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn round_trip() {
-        let v = encode(mask::STATISTICS, 1_790_000_000, "2026-11-01 b");
-        assert!(v.starts_with("1~necessary.statistics~1790000000~2026-11-01%20b~"));
+        let id = "0b6f2a5e-8c1d-4f3a-9e2b-7d4c5a6b8e9f";
+        let v = encode(mask::STATISTICS, 1_790_000_000, "2026-11-01 b", id);
+        assert!(v.starts_with("1~necessary.statistics~1790000000~2026-11-01%20b~0b6f2a5e-8c1d-4f3a-9e2b-7d4c5a6b8e9f~"));
         let r = decode(&v).expect("decodes");
+        // A record from before receipts (no id field) still counts.
+        let old = "1~necessary~1790000000~r1";
+        let mut v = Buf::from(old);
+        v.byte(b'~');
+        push_hex(&mut v, fnv(old));
+        assert!(decode(&v).is_some());
         assert_eq!(r.mask, mask::NECESSARY | mask::STATISTICS);
         assert_eq!(r.time, 1_790_000_000);
         assert!(is_current(&r, "2026-11-01 b", 180, 1_790_000_000 + 86_400));
@@ -157,7 +168,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn tampering_fails_closed() {
-        let v = encode(mask::NECESSARY, 1_790_000_000, "r1");
+        let v = encode(mask::NECESSARY, 1_790_000_000, "r1", "");
         let forged = v.replace("necessary", "necessary.marketing");
         assert_eq!(decode(&forged), None);
         assert_eq!(decode("1~necessary.marketing~1790000000~r1~00000000"), None);
@@ -173,7 +184,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn revision_change_and_expiry_ask_again() {
-        let v = encode(mask::ALL, 1_000_000, "a");
+        let v = encode(mask::ALL, 1_000_000, "a", "x");
         let r = decode(&v).expect("decodes");
         assert!(is_current(&r, "a", 180, 1_000_000));
         assert!(!is_current(&r, "b", 180, 1_000_000));

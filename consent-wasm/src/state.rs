@@ -31,6 +31,7 @@ struct Page {
     gpc: bool,
     push: Option<JsValue>,
     focus_back: Option<El>,
+    receipt_id: Option<JsValue>,
 }
 
 static PAGE: Global<Page> = Global(UnsafeCell::new(Page {
@@ -46,6 +47,7 @@ static PAGE: Global<Page> = Global(UnsafeCell::new(Page {
     gpc: false,
     push: None,
     focus_back: None,
+    receipt_id: None,
 }));
 
 fn page() -> &'static mut Page {
@@ -106,6 +108,20 @@ pub fn categories() -> u8 {
 /// Sets the categories offered.
 pub fn set_categories(mask: u8) {
     page().categories = mask | crate::mask::NECESSARY;
+}
+
+/// The receipt id (empty without a receipt service), kept in the consent record.
+pub fn receipt_id() -> alloc::string::String {
+    page()
+        .receipt_id
+        .as_ref()
+        .and_then(crate::dom::string)
+        .unwrap_or_default()
+}
+
+/// Sets the receipt id (once, at start).
+pub fn set_receipt_id(id: JsValue) {
+    page().receipt_id = Some(id);
 }
 
 /// Remembers where focus was when the banner opened (first opening wins).

@@ -22,9 +22,17 @@ fn parse(path: &Path) -> Result<Declaration, DemoError> {
     Ok(decl)
 }
 
-/// The declaration at `path` in resolved form (every service and cookie a full object).
+/// The declaration at `path` in resolved form (every service and cookie a full object). With
+/// `KAPSEL_DEMO_RECEIPTS` set (`scripts/demo.sh` does), it names that receipt service.
 pub fn resolved_json(path: &Path) -> Result<Vec<u8>, DemoError> {
-    Ok(parse(path)?.to_json().into_bytes())
+    let mut declaration = parse(path)?;
+    if let Some(url) = std::env::var("KAPSEL_DEMO_RECEIPTS")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        declaration.receipts = Some(url);
+    }
+    Ok(declaration.to_json().into_bytes())
 }
 
 /// The declaration's cookie table as HTML, in `lang` (`nb`, `nn`, `en`).

@@ -123,6 +123,9 @@ pub struct Declaration {
     pub consent_lifetime_pos: Pos,
     /// The privacy statement's URL.
     pub privacy_statement: Option<String>,
+    /// Where the banner posts a receipt of every choice (`kapsel-receipts`): `https://…`, a path
+    /// on the site itself (`/…`), or `http://` on the loopback address.
+    pub receipts: Option<String>,
     /// The languages the site publishes in.
     pub languages: Vec<Lang>,
     /// Whether the banner signals Google Consent Mode v2.
@@ -160,6 +163,7 @@ pub(crate) const TOP_FIELDS: &[&str] = &[
     "revision",
     "consent_lifetime_days",
     "privacy_statement",
+    "receipts",
     "languages",
     "google_consent_mode",
     "meta_pixel",
@@ -269,6 +273,9 @@ impl Declaration {
         if let Some(p) = &self.privacy_statement {
             field(&mut o, "privacy_statement", p);
         }
+        if let Some(r) = &self.receipts {
+            field(&mut o, "receipts", r);
+        }
         let langs: Vec<String> = self
             .languages
             .iter()
@@ -348,6 +355,30 @@ fn localized_json(text: &Localized) -> String {
     format!("{{{}}}", parts.join(", "))
 }
 
+/// The optional `receipts` URL: HTTPS, a path on the site, or plain HTTP on the loopback only
+/// (receipts are personal data in transit).
+fn receipts_url(top: &Fields) -> Result<Option<String>, SchemaError> {
+    let Some(url) = top.opt_string("receipts")? else {
+        return Ok(None);
+    };
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| {
+            url.strip_prefix(p)
+                .is_some_and(|r| r.starts_with([':', '/']))
+        });
+    let ok = (url.starts_with("https://") && url.len() > 8)
+        || (url.starts_with('/') && !url.starts_with("//"))
+        || loopback;
+    if !ok || url.chars().any(char::is_whitespace) {
+        return Err(SchemaError::new(
+            top.required("receipts")?.pos,
+            format!("`receipts` must be an https:// URL or a path on the site (such as /kapsel-receipts/v1/receipts), not `{url}`"),
+        ));
+    }
+    Ok(Some(url))
+}
+
 fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, SchemaError> {
     let top = Fields::new(root, "the declaration", TOP_FIELDS)?;
     let site = top.string("site")?;
@@ -404,6 +435,7 @@ fn read(root: &Value, file: &str, base: &KnowledgeBase) -> Result<Declaration, S
             .map(|v| v.pos)
             .unwrap_or_default(),
         privacy_statement: top.opt_string("privacy_statement")?,
+        receipts: receipts_url(&top)?,
         languages,
         google_consent_mode: top.opt_bool("google_consent_mode")?.unwrap_or(false),
         meta_pixel: top.opt_bool("meta_pixel")?.unwrap_or(false),
@@ -850,6 +882,45 @@ mod tests {
             "{}",
             d.to_json()
         );
+    }
+
+    #[test]
+    fn the_receipts_url_is_kept_and_checked() {
+        assert_eq!(
+            Declaration::parse(GOOD, "site.json", &base())
+                .unwrap()
+                .receipts,
+            None
+        );
+        for url in [
+            "https://samtykke.eksempel.kommune.no/v1/receipts",
+            "/kapsel-receipts/v1/receipts",
+            "http://127.0.0.1:8787/v1/receipts",
+        ] {
+            let text = GOOD.replace(
+                "\"languages\"",
+                &format!("\"receipts\": \"{url}\",\n  \"languages\""),
+            );
+            let d = Declaration::parse(&text, "site.json", &base()).unwrap();
+            assert_eq!(d.receipts.as_deref(), Some(url));
+            let again = Declaration::parse(&d.to_json(), "resolved.json", &base()).unwrap();
+            assert_eq!(again.receipts.as_deref(), Some(url));
+        }
+        for url in [
+            "http://receipts.example.no/v1",
+            "//evil.test/x",
+            "ftp://x",
+            "https://",
+            "javascript:alert(1)",
+            "http://127.0.0.1.evil.test/",
+        ] {
+            let e = err(&GOOD.replace(
+                "\"languages\"",
+                &format!("\"receipts\": \"{url}\",\n  \"languages\""),
+            ));
+            assert!(e.message.contains("`receipts` must be"), "{url}: {e}");
+            assert_eq!(e.pos.line, 4, "{url}");
+        }
     }
 
     #[test]
