@@ -59,6 +59,12 @@ pub enum ShardError {
         /// Its value.
         value: String,
     },
+    /// A count above one but no index anywhere.
+    #[error("{count} shards but no shard index: pass --shard-index I or set KAPSEL_SHARD_INDEX (or run under an engine that sets its array index)")]
+    MissingIndex {
+        /// The count.
+        count: u32,
+    },
     /// A count of zero.
     #[error("the shard count must be at least 1")]
     ZeroCount,
@@ -146,11 +152,7 @@ pub fn resolve(
             count,
             index_source: Source::Default,
         }),
-        (None, Some(count)) => Err(ShardError::OutOfRange {
-            index: u32::MAX,
-            count,
-            from: "nowhere: no --shard-index, KAPSEL_SHARD_INDEX or engine index is set".into(),
-        }),
+        (None, Some(count)) => Err(ShardError::MissingIndex { count }),
         (Some(index), Some(count)) if index >= count => Err(ShardError::OutOfRange {
             index,
             count,
