@@ -244,17 +244,17 @@ pub fn render(national: &National, lang: Lang, link_prefix: &str) -> String {
         escape(&title)
     );
     let total = national.sites.len();
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p>{} {total}. {} {}.</p>\n",
+        "<p>{} {total}. {} {}.</p>",
         t(["Sites in this run:", "Nettsteder i denne kjøringen:", "Nettstader i denne køyringa:"]),
         t(["Worst first (#); click a column heading to sort", "Verst først (#); klikk på en kolonneoverskrift for å sortere", "Verst først (#); klikk på ei kolonneoverskrift for å sortere"]),
         t(["(ranking: findings of high severity, then sites that could not be measured, then medium, low, clean)", "(rekkefølge: funn med høy alvorlighet, så nettsteder som ikke kunne måles, så middels, lav, rene)", "(rekkjefølgje: funn med høg alvor, så nettstader som ikkje kunne målast, så middels, låg, reine)"]),
     );
     if !national.complete {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<div class=\"incomplete\" id=\"incomplete\"><strong>{}</strong> {} {} {total} {} <span id=\"missing\">{}</span></div>\n",
+            "<div class=\"incomplete\" id=\"incomplete\"><strong>{}</strong> {} {} {total} {} <span id=\"missing\">{}</span></div>",
             t(["Incomplete:", "Ufullstendig:", "Ufullstendig:"]),
             national.missing.len(),
             t(["of", "av", "av"]),
