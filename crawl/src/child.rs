@@ -106,6 +106,26 @@ impl SiteScanner for ChildScanner {
         };
         // Whatever the scan left behind (a browser it could not close) goes with its group.
         kill_group(pid);
+        // A scan ended by SIGTERM/SIGINT/SIGHUP was stopped from outside (an engine signals
+        // every process of a job): no verdict on the site, the retry scans it again.
+        let signal = status.and_then(|s| {
+            use std::os::unix::process::ExitStatusExt;
+            s.signal()
+        });
+        if !killed_for_time {
+            if let Some(sig) = signal {
+                let settle = Instant::now();
+                while !stop.requested() && settle.elapsed() < Duration::from_secs(1) {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                if stop.requested() {
+                    return Err(NoResult::Stopped);
+                }
+                if [libc::SIGTERM, libc::SIGINT, libc::SIGHUP].contains(&sig) {
+                    return Err(infra(format!("the scan was stopped by signal {sig}")));
+                }
+            }
+        }
         let stderr = std::fs::read_to_string(&log).unwrap_or_default();
         if BROWSER_TROUBLE.iter().any(|t| stderr.contains(t)) {
             return Err(infra(format!(
@@ -129,7 +149,10 @@ impl SiteScanner for ChildScanner {
                 Status::Error,
                 Some(match status.and_then(|s| s.code()) {
                     Some(code) => format!("kapsel scan exited {code}: {}", tail(&stderr)),
-                    None => "kapsel scan was killed by a signal".to_string(),
+                    None => format!(
+                        "kapsel scan was killed by signal {} (out of memory?)",
+                        signal.unwrap_or(0)
+                    ),
                 }),
             ),
             Some(r) => classify(r, limit),
