@@ -12,10 +12,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use kapsel_crawl::child::ChildScanner;
+use kapsel_crawl::record::Status;
 use kapsel_crawl::record::{self, options_sha256};
-use kapsel_crawl::runner::{self, ShardRun, Stop};
+use kapsel_crawl::runner::{self, NoResult, Scanned, ShardRun, SiteScanner, Stop};
 use kapsel_crawl::shard;
-use kapsel_crawl::sites::SitesFile;
+use kapsel_crawl::sites::{Site, SitesFile};
 
 use crate::exit::Usage;
 
@@ -216,15 +217,6 @@ fn crawl(args: CrawlArgs) -> Result<u8> {
         ))
         .into());
     }
-    for d in sites.sites.iter().filter_map(|s| s.declaration.as_deref()) {
-        if d.starts_with("http://") || d.starts_with("https://") {
-            return Err(Usage(format!(
-                "{}: declaration {d}: give a file (declarations at a URL are not read yet)",
-                args.sites.display()
-            ))
-            .into());
-        }
-    }
     let executable = crate::scan::browser::find_executable(args.scan.browser.as_deref())
         .map_err(|e| Usage(e.to_string()))?;
     let run_dir = out_dir.join(&run_id);
@@ -277,7 +269,19 @@ fn crawl(args: CrawlArgs) -> Result<u8> {
         site_timeout: Duration::from_secs_f64(args.site_timeout),
         grace: Duration::from_secs(15),
     };
-    let summary = runner::run(&cfg, &mine, &scanner, &stop, &|line| {
+    let fetcher = DeclarationFetcher::new(&args.scan.resolve, &args.scan.browser_arg)?;
+    let scan_site = |site: &Site, stop: &Stop| -> Result<Scanned, NoResult> {
+        match fetcher.localise(site) {
+            Ok((site, _kept)) => scanner.scan(&site, stop),
+            Err(why) => Ok(Scanned {
+                status: Status::Error,
+                reason: Some(why),
+                report: None,
+                html: None,
+            }),
+        }
+    };
+    let summary = runner::run(&cfg, &mine, &scan_site, &stop, &|line| {
         eprintln!("kapsel: {line}")
     });
     if let Some(why) = &summary.infrastructure {
@@ -344,5 +348,71 @@ fn browser_starts(executable: &std::path::Path, extra: &[String]) -> Result<(), 
             Ok(None) => std::thread::sleep(Duration::from_millis(100)),
             Err(e) => return Err(format!("waiting for the browser: {e}")),
         }
+    }
+}
+
+/// Fetches declarations given as URLs in the sites file into temporary files for the scan
+/// (`kapsel scan --declared` takes a file). A declaration that cannot be fetched is the site's
+/// `error` outcome, with the reason.
+struct DeclarationFetcher {
+    client: reqwest::blocking::Client,
+}
+
+impl DeclarationFetcher {
+    fn new(resolve: &[String], browser_args: &[String]) -> Result<DeclarationFetcher> {
+        let insecure = browser_args
+            .iter()
+            .any(|a| a == "--ignore-certificate-errors");
+        let mut builder = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("kapsel/", env!("CARGO_PKG_VERSION")))
+            .tls_danger_accept_invalid_certs(insecure);
+        for r in resolve {
+            let mut parts = r.splitn(3, ':');
+            let (host, port, addr) = (parts.next(), parts.next(), parts.next());
+            let addr = addr.map(|a| a.trim_start_matches('[').trim_end_matches(']'));
+            let (Some(host), Some(Ok(port)), Some(Ok(ip))) = (
+                host,
+                port.map(str::parse::<u16>),
+                addr.map(str::parse::<std::net::IpAddr>),
+            ) else {
+                return Err(Usage(format!("--resolve {r}: expected HOST:PORT:ADDR")).into());
+            };
+            builder = builder.resolve(host, std::net::SocketAddr::new(ip, port));
+        }
+        Ok(DeclarationFetcher {
+            client: builder.build().context("building the HTTP client")?,
+        })
+    }
+
+    /// The site with a URL declaration replaced by a fetched temporary file (kept alive by the
+    /// returned handle).
+    fn localise(&self, site: &Site) -> Result<(Site, Option<tempfile::NamedTempFile>), String> {
+        let Some(url) = site
+            .declaration
+            .as_deref()
+            .filter(|d| d.starts_with("http://") || d.starts_with("https://"))
+        else {
+            return Ok((site.clone(), None));
+        };
+        let fail = |e: String| format!("declaration {url}: {e}");
+        let resp = self
+            .client
+            .get(url)
+            .send()
+            .map_err(|e| fail(e.to_string()))?;
+        if !resp.status().is_success() {
+            return Err(fail(format!("HTTP {}", resp.status())));
+        }
+        let body = resp.bytes().map_err(|e| fail(e.to_string()))?;
+        let mut file = tempfile::Builder::new()
+            .prefix("kapsel-declaration-")
+            .suffix(".json")
+            .tempfile()
+            .map_err(|e| fail(e.to_string()))?;
+        std::io::Write::write_all(&mut file, &body).map_err(|e| fail(e.to_string()))?;
+        let mut local = site.clone();
+        local.declaration = Some(file.path().display().to_string());
+        Ok((local, Some(file)))
     }
 }

@@ -308,3 +308,23 @@ fn bad_input_is_exit_2_and_a_browser_that_cannot_start_is_75() {
         "no site judged by a broken browser"
     );
 }
+
+#[test]
+fn a_declaration_that_cannot_be_fetched_is_the_sites_error_outcome() {
+    let server = Sites::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let decl = format!("{}missing-declaration.json", server.url("d.test"));
+    let sites = sites_file(dir.path(), &[format!("{} {decl}", server.url("d.test"))]);
+    let out = dir.path().join("runs");
+    let o = crawl(&sites, &out, &server.resolve_args(&["d.test"]), &[])
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    let rec = json(&out.join("2026-W49/sites/d.test.json"));
+    assert_eq!(rec["header"]["outcome"], "error");
+    let reason = rec["header"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("missing-declaration.json") && reason.contains("404"),
+        "{reason}"
+    );
+}
