@@ -217,8 +217,7 @@ fn crawl(args: CrawlArgs) -> Result<u8> {
         ))
         .into());
     }
-    let executable = crate::scan::browser::find_executable(args.scan.browser.as_deref())
-        .map_err(|e| Usage(e.to_string()))?;
+    let executable = find_browser(args.scan.browser.as_deref()).map_err(Usage)?;
     let run_dir = out_dir.join(&run_id);
     std::fs::create_dir_all(record::sites_dir(&run_dir))
         .with_context(|| {
@@ -415,4 +414,31 @@ impl DeclarationFetcher {
         local.declaration = Some(file.path().display().to_string());
         Ok((local, Some(file)))
     }
+}
+
+/// The browser each site's scan will use: `--browser`, else Chromium on PATH (as `kapsel scan`
+/// finds it).
+fn find_browser(given: Option<&std::path::Path>) -> Result<PathBuf, String> {
+    if let Some(path) = given {
+        return if path.is_file() {
+            Ok(path.to_path_buf())
+        } else {
+            Err(format!("--browser {}: no such file", path.display()))
+        };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
+    .chain([PathBuf::from("/usr/bin/chromium")])
+    .find(|p| p.is_file())
+    .ok_or_else(|| {
+        "no Chromium found on PATH (install Debian's `chromium` or give one with --browser PATH)"
+            .to_string()
+    })
 }
