@@ -166,6 +166,15 @@ fn three_shards_from_three_engines_cover_every_site_once() {
     };
     let first = merge("national");
     assert_eq!(first, merge("again"), "merging twice gives the same bytes");
+    let diff = kapsel()
+        .arg("diff")
+        .arg(dir.path().join("national.json"))
+        .arg(dir.path().join("again.json"))
+        .args(["--format", "table"])
+        .output()
+        .unwrap();
+    assert_exit(&diff, 0);
+    assert!(String::from_utf8_lossy(&diff.stdout).contains("no site changed"));
     let national = json(&dir.path().join("national.json"));
     assert_eq!(national["complete"], true);
     let rows = national["sites"].as_array().unwrap();
