@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Kapsel's build, demo and tests need and a fresh Debian machine with rustup lacks:
 # the wasm32 target, wasm-bindgen-cli at the version Cargo.lock pins, Debian's Chromium and
-# ChromeDriver, Debian's PostgreSQL (kapsel-receipts' tests), and (from npm, into target/tools) binaryen's wasm-opt and axe-core.
+# ChromeDriver, Debian's PostgreSQL (kapsel-receipts' tests), Slurm (the crawl's end-to-end test),
+# and (from npm, into target/tools) binaryen's wasm-opt and axe-core.
 # Idempotent: each step checks first. Source it or run it; `setup.sh wasm` installs only what the
 # banner's build needs (no browser).
 set -euo pipefail
@@ -34,6 +35,15 @@ if [ "$setup_scope" != wasm ] && ! command -v initdb >/dev/null 2>&1 \
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+fi
+
+# Slurm for the national crawl's end-to-end test (a single-node cluster the test starts itself).
+if [ "$setup_scope" != wasm ] && ! command -v slurmctld >/dev/null 2>&1; then
+  setup_say "installing Debian's slurmctld, slurmd and slurm-client"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+      --no-install-recommends slurmctld slurmd slurm-client >/dev/null; } \
+    || setup_say "could not install Slurm: its end-to-end test will be skipped"
 fi
 
 tools="$repo/target/tools"

@@ -121,6 +121,16 @@ pub fn compare(old: &Report, new: &Report) -> Delta {
 
 /// Runs `kapsel diff`.
 pub fn run(args: DiffArgs) -> Result<Outcome> {
+    if let (Some(old), Some(new)) = (
+        crate::merge::read_national(&args.old)?,
+        crate::merge::read_national(&args.new)?,
+    ) {
+        let json = args
+            .format
+            .as_deref()
+            .map_or(!std::io::stdout().is_terminal(), |f| f == "json");
+        return crate::merge::diff_national(&old, &new, json);
+    }
     let old = read(&args.old)?;
     let new = read(&args.new)?;
     let d = compare(&old, &new);

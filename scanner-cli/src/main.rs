@@ -10,10 +10,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod catalogue;
+mod crawl;
 mod diff;
 mod draft;
 mod exit;
 mod knowledge;
+mod merge;
 mod policy;
 mod scan;
 
@@ -38,6 +40,11 @@ enum Command {
     /// Validate, resolve, render and look up the cookie catalogue.
     #[command(subcommand)]
     Catalogue(catalogue::CatalogueCommand),
+    /// Scan the sites of one shard of a sites file (national crawl), one file per site.
+    Crawl(Box<crawl::CrawlArgs>),
+    /// Work with crawl results: merge a run into one national overview.
+    #[command(subcommand)]
+    Report(merge::ReportCommand),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +54,8 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Policy(cmd) => policy::run(cmd),
         Command::Catalogue(cmd) => catalogue::run(cmd),
+        Command::Crawl(args) => return crawl::run(*args),
+        Command::Report(cmd) => return merge::run(cmd),
     };
     exit::report(result)
 }
