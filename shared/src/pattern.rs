@@ -8,7 +8,7 @@
 //!
 //! `core` and `alloc` only (the banner links it without std). A pattern keeps its text and its
 //! shape, the canonical form with one `*` per wildcard; matching walks the literal pieces between
-//! the wildcards. [`matches`] does the same straight from the written text, allocating nothing:
+//! the wildcards. [`matches()`] does the same straight from the written text, allocating nothing:
 //! the banner's way.
 
 use alloc::string::String;

@@ -690,3 +690,72 @@ impl Builder<'_> {
         Some(end)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The name cells of the rows whose names stand by their place.
+    fn named(text: &str) -> Vec<String> {
+        rows(text)
+            .into_iter()
+            .filter(|r| r.cookie_place)
+            .filter_map(|r| r.name_col.map(|c| r.cells[c].text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn aligned_columns_are_cut_at_the_header_starts() {
+        let text = "Name               Purpose           Expires\n\
+                    seen_cookie_message Whether you saw it 1 month\n\
+                    lang               Your language     1 year\n";
+        assert_eq!(named(text), ["seen_cookie_message", "lang"]);
+        // Single-spaced header words: the first word of each row.
+        let text = "Navn Beskrivelse Varighet\nS Lastbalansering Økt\n";
+        assert_eq!(named(text), ["S"]);
+    }
+
+    #[test]
+    fn a_table_flattened_to_one_cell_a_line_is_regrouped() {
+        let text = "Navn\nFormål\nVarighet\n_cio\nNyhetsbrev\n1 år\nsprak\nSpråk\n1 år\n";
+        let rows = rows(text);
+        assert_eq!(named(text), ["_cio", "sprak"]);
+        // Each cell keeps the line it stands on.
+        let last = rows.last().unwrap();
+        assert_eq!(last.cells[0].line, 6);
+    }
+
+    #[test]
+    fn the_name_column_is_found_by_header_words_or_by_shape() {
+        // A column of types is no name column, even with a cookie noun in its header.
+        let text = "Cookie type\tCookie\tPurpose\nNecessary\tcsrftoken\tForms\n";
+        assert_eq!(named(text), ["csrftoken"]);
+        // No header: the column of technical-looking single words, under a cookie sentence.
+        let text = "Vi bruker disse informasjonskapslene:\n\n\
+                    Matomo\t_pk_id.*\tBesøkende\nMatomo\t_pk_ses.*\tBesøket\n";
+        assert_eq!(named(text), ["_pk_id.*", "_pk_ses.*"]);
+    }
+
+    #[test]
+    fn headings_and_terms_name_cookies_when_most_are_one_word() {
+        let text = "Om informasjonskapsler\n\n## Nødvendige\n### JSESSIONID\nØkta di. Økt.\n\
+                    ### wistia\nVideo. 1 år.\n## Statistikk\n### _ga\nTeller besøk. 2 år.\n";
+        assert_eq!(named(text), ["JSESSIONID", "wistia", "_ga"]);
+        // A term whose definition describes no cookie is no name.
+        let text = "Cookies we use:\nROUTEID\n: Load balancing. Session.\n\
+                    Privacy\n: See our privacy statement.\n";
+        assert_eq!(named(text), ["ROUTEID"]);
+    }
+
+    #[test]
+    fn label_runs_need_a_cookie_intro_or_lifetimes() {
+        let text = "Vi bruker disse informasjonskapslene:\n\
+                    _pk_id: Matomo\nlang: husker språket, 1 år\nvalg: husker valget\n\
+                    Kontakt: post@example.no\n";
+        // A technical head stands by its place; an ordinary word only with its own lifetime.
+        assert_eq!(named(text), ["_pk_id", "lang"]);
+        // Without an intro, two described items make a run; one line alone does not.
+        assert_eq!(named("a_b: x, 1 year\nc_d: y, 2 days\n"), ["a_b", "c_d"]);
+        assert!(named("Telefonsamtaler (logga): sletta etter eit år\n").is_empty());
+    }
+}
