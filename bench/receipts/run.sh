@@ -6,7 +6,8 @@
 #      store (must be 0);
 #   2. crash: the same load, the server killed with SIGKILL after CRASH_AFTER (default 10) s,
 #      restarted on the same store: it must open cleanly and hold every acknowledged receipt.
-# Release build of kapsel-receipts and of the load generator (receipts/examples/load.rs).
+# Release build of kapsel-receipts and of the load generator (receipts/examples/load.rs);
+# PROFILE=debug uses the debug build instead (quicker to build, slower to run).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
@@ -17,8 +18,13 @@ work="$repo/target/bench-receipts"
 origin="http://site.test"
 say() { printf 'bench/receipts: %s\n' "$*" >&2; }
 
-cargo build --release -q -p kapsel-receipts --bin kapsel-receipts --example load
-target="${CARGO_TARGET_DIR:-$repo/target}/release"
+profile="${PROFILE:-release}"
+if [ "$profile" = release ]; then
+  cargo build --release -q -p kapsel-receipts --bin kapsel-receipts --example load
+else
+  cargo build -q -p kapsel-receipts --bin kapsel-receipts --example load
+fi
+target="${CARGO_TARGET_DIR:-$repo/target}/$profile"
 bin="$target/kapsel-receipts"
 load="$target/examples/load"
 rm -rf "$work"
