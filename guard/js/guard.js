@@ -39,9 +39,11 @@
     // data-consent=…` (1: its `src` may still be set), an iframe or img `data-src` instead of
     // `src` (2). 0: left alone.
     stop = (e, u = e.getAttribute("src"), t = e.tagName, n = /^(SCRIPT|IFRAME|IMG)$/.test(t) && need(u)) => {
-      if (!n) return 0;
+      // Not a tracker, or a script already inert (marked up for the banner, or neutralised).
+      if (!n || e.type == "text/plain") return 0;
       SA.call(e, "data-consent", C.filter((c, i) => n >> i & 1).join(" "));
-      if (t == "SCRIPT") return SA.call(e, "type", "text/plain"), 1;
+      // A script's own type (`module`) goes to `data-type`, where the banner looks for it.
+      if (t == "SCRIPT") return e.type && SA.call(e, "data-type", e.type), SA.call(e, "type", "text/plain"), 1;
       SA.call(e, "data-src", u);
       e.removeAttribute("src");
       t == "IMG" && imgs.push(e);
@@ -76,7 +78,7 @@
   if (!Object.keys(H).length) return;
 
   // The stored choice (the banner's `kapsel_consent` record), read as strictly as the banner does.
-  let v = (d.cookie.match(/(?:^|;\s*)kapsel_consent=([^;]*)/) || [])[1] || "",
+  let v = (d.cookie.match(/(^|;\s*)kapsel_consent=([^;]*)/) || [])[2] || "",
     b = v.slice(0, -9),
     f = b.split("~"),
     h = 2166136261,
@@ -124,17 +126,17 @@
   E.insertAdjacentHTML = function (p, s) {
     IA.call(this, p, clean(s));
   };
-  ["write", "writeln"].forEach((k) => {
+  for (let k of ["write", "writeln"]) {
     let f = d[k];
     d[k] = (...a) => f.apply(d, a.map((s) => clean("" + s)));
-  });
+  }
 
   // Beacons, fetch and XMLHttpRequest to a blocked host wait for the choice: sent if granted,
   // dropped (fetch rejected, XHR aborted) if refused.
   if (B) N.sendBeacon = (...a) => (wait(need(a[0]), () => B.apply(N, a), Object), !0);
   w.fetch = (...a) =>
     new Promise((ok, no) =>
-      wait(need(a[0].url || a[0]), () => ok(F.apply(w, a)), () => no(new TypeError("Failed to fetch")))
+      wait(need(a[0].url || a[0]), () => ok(F.apply(w, a)), () => no(new TypeError()))
     );
   X.open = function (...a) {
     this.kapselUrl = a[1];
