@@ -1,5 +1,5 @@
-//! The catalogue crate's part in the demo: the resolved declaration served as `/kapsel.json` and
-//! the privacy statement's cookie table, both computed once at start-up from the same declaration
+//! The catalogue crate's part in the demo: the resolved declaration served as `/kapsel.json`, the
+//! guard served as `/kapsel/guard.js` and the privacy statement's cookie table, both computed once at start-up from the same declaration
 //! the scanner diffs against.
 
 use std::path::Path;
@@ -33,6 +33,11 @@ pub fn resolved_json(path: &Path) -> Result<Vec<u8>, DemoError> {
         declaration.receipts = Some(url);
     }
     Ok(declaration.to_json().into_bytes())
+}
+
+/// The site's guard.js (auto-blocking) generated from the declaration at `path`.
+pub fn guard_js(path: &Path) -> Result<Vec<u8>, DemoError> {
+    Ok(kapsel_guard::guard_js(&parse(path)?, KnowledgeBase::builtin()).into_bytes())
 }
 
 /// The declaration's cookie table as HTML, in `lang` (`nb`, `nn`, `en`).

@@ -28,7 +28,8 @@
 //! - **the site** (plain HTTP, `site_url()`): pages from `site/` (or any folder, [`Site::Dir`]);
 //!   `/kapsel/*` from the banner build directory (default `<repo>/target/banner`, env
 //!   `KAPSEL_BANNER_DIR`, or [`DemoOptions::banner_dir`]); `/kapsel.json`, the site's declaration in
-//!   resolved form (computed at start-up with the catalogue crate); `/robots.txt` and `/sitemap.xml`
+//!   resolved form, and `/kapsel/guard.js`, the guard generated from it (both computed at start-up
+//!   with the catalogue and guard crates); `/robots.txt` and `/sitemap.xml`
 //!   generated from the pages when the folder has none.
 //! - **the trackers** (HTTPS, one port for all stand-in hosts, chosen by the `Host` header): a
 //!   certificate generated at start-up with rcgen for every stand-in host name. Browsers reach them

@@ -102,6 +102,10 @@ fn site_response(state: &SiteState, req: &Request) -> Response {
     let content = &state.content;
     let demo = matches!(content.mode, Mode::Demo { .. });
 
+    if let (Some(js), "/kapsel/guard.js") = (&content.guard_js, path.as_str()) {
+        return Response::new(200, "text/javascript; charset=utf-8", js.clone())
+            .with_header("Cache-Control", "no-store");
+    }
     if let Some(file) = path.strip_prefix("/kapsel/") {
         return banner_file(&state.banner_dir, file);
     }

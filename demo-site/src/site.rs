@@ -35,6 +35,8 @@ pub struct Content {
     pub files: HashMap<String, File>,
     /// The resolved declaration for `/kapsel.json`, when the folder has one.
     pub kapsel_json: Option<Vec<u8>>,
+    /// The guard generated from the declaration, for `/kapsel/guard.js`.
+    pub guard_js: Option<Vec<u8>>,
     /// How the site is served.
     pub mode: Mode,
 }
@@ -78,10 +80,13 @@ pub fn load(
 ) -> Result<Content, DemoError> {
     let mut raw = BTreeMap::new();
     walk(root, root, &mut raw)?;
-    let kapsel_json = if declaration.is_file() {
-        Some(crate::catalogue::resolved_json(declaration)?)
+    let (kapsel_json, guard_js) = if declaration.is_file() {
+        (
+            Some(crate::catalogue::resolved_json(declaration)?),
+            Some(crate::catalogue::guard_js(declaration)?),
+        )
     } else {
-        None
+        (None, None)
     };
     let mut tables = HashMap::new();
     let mut files = HashMap::new();
@@ -121,6 +126,7 @@ pub fn load(
     Ok(Content {
         files,
         kapsel_json,
+        guard_js,
         mode,
     })
 }
@@ -226,7 +232,7 @@ impl Expander<'_> {
     }
 }
 
-/// The breach: removes the banner's script tag, makes gated scripts live and gives gated iframes
+/// The breach: removes the banner's and the guard's script tags, makes gated scripts live and gives gated iframes
 /// their `src`.
 pub fn ungate(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -243,7 +249,9 @@ pub fn ungate(html: &str) -> String {
         };
         let tag = &rest[start..start + close + 1];
         let after = &rest[start + close + 1..];
-        if tag.starts_with("<script") && tag.contains("/kapsel/kapsel.js") {
+        if tag.starts_with("<script")
+            && (tag.contains("/kapsel/kapsel.js") || tag.contains("/kapsel/guard.js"))
+        {
             // Drop the whole element.
             rest = match after.find("</script>") {
                 Some(end) => &after[end + "</script>".len()..],
@@ -271,12 +279,15 @@ mod tests {
 
     #[test]
     fn ungate_removes_the_banner_and_ungates_trackers() {
-        let page = r#"<head><script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>
+        let page = r#"<head><script src="/kapsel/guard.js"></script><script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>
 <script type="text/plain" data-consent="statistics" src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>
 <script src="/assets/site.js"></script></head>
 <iframe data-consent="marketing" data-src="https://www.facebook.com/plugins/page.php" title="Facebook"></iframe>"#;
         let out = ungate(page);
-        assert!(!out.contains("kapsel.js"), "{out}");
+        assert!(
+            !out.contains("kapsel.js") && !out.contains("guard.js"),
+            "{out}"
+        );
         assert!(out.contains(r#"<script data-consent="statistics" src="https://www.googletagmanager.com/gtag/js?id=G-1">"#), "{out}");
         assert!(out.contains(r#"<script src="/assets/site.js"></script>"#));
         assert!(out.contains(r#"<iframe data-consent="marketing" src="https://www.facebook.com/plugins/page.php""#), "{out}");

@@ -9,6 +9,10 @@
 //!   and writes nothing, as the real one does.
 //! - `www.facebook.com/plugins/page.php` is the page plugin frame; its response sets `datr`, `fr` and
 //!   `sb` on `.facebook.com` (`SameSite=None; Secure`) and loads `connect.facebook.net`'s SDK.
+//! - `www.googletagmanager.com/gtm.js?id=GTM-…` behaves like a Tag Manager container: it queues a
+//!   `config` for gtag, injects gtag.js (statistics) and fires the Facebook pixel (marketing), the
+//!   way a municipality's tag manager adds tags nobody marked up.
+//! - `www.facebook.com/tr` is the Facebook pixel: a 1×1 GIF that sets `fr` on `.facebook.com`.
 //! - `player.vimeo.com/video/<id>` is the player frame; it sets `vuid` (Vimeo's analytics id) and
 //!   `__cf_bm` (Cloudflare's bot management, which the real player also brings) on `.vimeo.com`.
 //!
@@ -42,6 +46,24 @@ pub fn respond(req: &Request, origin: &dyn Fn(&str) -> String) -> Response {
             ),
         )
         .with_header("Cache-Control", "no-store"),
+        ("www.googletagmanager.com", "/gtm.js") => Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            GTM_JS
+                .replace("{{GTAG_ORIGIN}}", &origin("www.googletagmanager.com"))
+                .replace("{{PIXEL_ORIGIN}}", &origin("www.facebook.com")),
+        )
+        .with_header("Cache-Control", "no-store"),
+        ("www.facebook.com", "/tr") => Response::new(200, "image/gif", PIXEL_GIF.to_vec())
+            .with_header("Cache-Control", "no-store")
+            .with_header(
+                "Set-Cookie",
+                &format!(
+                    "fr=0{}.{}..Bn.AAA.0.0.Bn.AWV; Max-Age=7776000; HttpOnly; Domain=.facebook.com; Path=/; Secure; SameSite=None",
+                    token(16),
+                    token(20)
+                ),
+            ),
         ("www.google-analytics.com", "/g/collect") => Response::new(204, "text/plain", "")
             .with_header("Access-Control-Allow-Origin", "*"),
         ("www.facebook.com", "/plugins/page.php") => facebook_page(req, origin),
@@ -121,5 +143,12 @@ fn escape(s: &str) -> String {
 }
 
 const GTAG_JS: &str = include_str!("../trackers/gtag.js");
+const GTM_JS: &str = include_str!("../trackers/gtm.js");
+/// A transparent 1×1 GIF.
+const PIXEL_GIF: [u8; 43] = [
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
 const FACEBOOK_HTML: &str = include_str!("../trackers/facebook-page.html");
 const VIMEO_HTML: &str = include_str!("../trackers/vimeo-player.html");

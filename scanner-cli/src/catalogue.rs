@@ -39,6 +39,9 @@ pub enum CatalogueCommand {
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write the site's guard.js (auto-blocking, with its host map compiled in) here.
+        #[arg(long, value_name = "FILE")]
+        guard: Option<PathBuf>,
         #[command(flatten)]
         base: BaseArgs,
     },
@@ -140,11 +143,15 @@ pub fn run(cmd: CatalogueCommand) -> Result<Outcome> {
         CatalogueCommand::Resolve {
             declaration,
             out,
+            guard,
             base,
         } => {
             let base = crate::knowledge::load(&base.knowledge_base)?;
             let decl = read_declaration(&declaration, &base)?;
             decl.reviewed()?;
+            if let Some(path) = &guard {
+                write_out(Some(path), &kapsel_guard::guard_js(&decl, &base))?;
+            }
             write_out(out.as_deref(), &decl.to_json())?;
             Ok(Outcome::Clean)
         }
