@@ -16,7 +16,6 @@ mod exit;
 mod knowledge;
 mod merge;
 mod policy;
-mod report;
 mod scan;
 
 /// Kapsel: make the cookie rule (ekomloven § 3-15) real on public websites.
