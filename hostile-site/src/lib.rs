@@ -16,7 +16,8 @@
 //!
 //! # How it is served
 //! One listener on 127.0.0.1 (any free port), a thread per connection, one request per
-//! connection (`kapsel_demo::http` reads it). Responses are written by hand because several
+//! connection, its head read leniently (the site's own malformed cookies come back in it, raw
+//! Latin-1 bytes included). Responses are written by hand because several
 //! pages must break HTTP's manners on purpose: a body that never ends, a 45 s silence, a 40 MB
 //! body, hundreds of `Set-Cookie` lines, malformed ones, a 64 KB header. Threads that trickle or
 //! wait look at the shutdown flag, so dropping [`Hostile`] ends them within a fraction of a second.

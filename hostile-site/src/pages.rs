@@ -1,11 +1,9 @@
 //! The pages: what each one does to a crawler, and the handler that serves it.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-use kapsel_demo::http::read_request;
 
 /// What a crawler should make of a page, whatever it does to the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,11 +171,22 @@ const HUGE_BYTES: usize = 40 * 1024 * 1024;
 
 /// Serves one connection.
 pub fn serve(mut stream: TcpStream, shutdown: &AtomicBool) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let Ok(Some(req)) = read_request(&stream) else {
+    // Browsers open connections ahead of need and may send a request on one much later.
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
+    let Some(head) = read_head(&mut stream) else {
         return;
     };
-    let path = req.path.as_str();
+    let target = head.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split('?').next().unwrap_or("/");
+    let host = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("host")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_else(|| "127.0.0.1".into());
     let _ = match path {
         "/" => front(&mut stream),
         "/robots.txt" => respond(
@@ -187,7 +196,7 @@ pub fn serve(mut stream: TcpStream, shutdown: &AtomicBool) {
             &[],
             b"User-agent: *\nAllow: /\n",
         ),
-        "/sitemap.xml" => sitemap(&mut stream, req.header("host").unwrap_or("127.0.0.1")),
+        "/sitemap.xml" => sitemap(&mut stream, &host),
         "/leaf" => html(&mut stream, &[], "A leaf", "<p>Nothing here but words.</p>"),
         "/cookie-bomb" => cookie_bomb(&mut stream),
         "/dialogs" => html(&mut stream, &[], "Dialogs", DIALOGS),
@@ -223,6 +232,21 @@ pub fn serve(mut stream: TcpStream, shutdown: &AtomicBool) {
             }
         }
     };
+}
+
+/// Reads a request's head (up to the blank line, at most 256 KB) as lossy UTF-8: the cookies
+/// this site hands out include raw Latin-1 bytes, which come back in the `Cookie` header.
+fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).ok()?;
+        if n == 0 || head.len() > 256 * 1024 {
+            return None;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
 fn number_after(path: &str, prefix: &str) -> Option<u64> {
@@ -476,14 +500,17 @@ document.cookie = 'spin_started=1; path=/';
 for (;;) {}
 </script>"#;
 
-/// Grows by about 32 MB per tick, JS heap and array buffers alike. It stops at 6 GB so that a
-/// crawler without limits cannot take the whole machine down with it.
+/// Grows by about 32 MB per tick, JS heap and array buffers alike, and keeps trying when an
+/// allocation is refused. It stops at 6 GB so that a crawler without limits cannot take the whole
+/// machine down with it.
 const MEMORY_EATER: &str = r#"<p>This page allocates memory without end.</p><script>
 const hoard = [];
 let bytes = 0;
 function grow() {
-  for (let i = 0; i < 8; i++) { hoard.push(new Array(1 << 18).fill(hoard.length + 0.5)); bytes += 2 << 20; }
-  const b = new Uint8Array(16 << 20); b.fill(hoard.length & 255); hoard.push(b); bytes += 16 << 20;
+  try {
+    for (let i = 0; i < 8; i++) { hoard.push(new Array(1 << 18).fill(hoard.length + 0.5)); bytes += 2 << 20; }
+    const b = new Uint8Array(16 << 20); b.fill(hoard.length & 255); hoard.push(b); bytes += 16 << 20;
+  } catch (e) {}
   if (bytes < 6 * 1024 * 1024 * 1024) setTimeout(grow, 0);
 }
 grow();
