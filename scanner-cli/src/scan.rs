@@ -276,7 +276,7 @@ fn stop_on_ctrl_c(stop: &Stop) {
         if presses > 1 {
             std::process::exit(130);
         }
-        stop.request("interrupted (Ctrl-C or SIGTERM)");
+        stop.interrupt("interrupted (Ctrl-C or SIGTERM)");
     });
     if let Err(e) = handler {
         eprintln!("kapsel: warning: Ctrl-C will not write a partial report: {e}");

@@ -58,7 +58,7 @@ pub struct PageTab {
     /// The tab.
     pub tab: Arc<Tab>,
     log: Arc<Mutex<Log>>,
-    /// The scan's stop handle: waiting ends at once when it is pulled (SIGTERM, `--max-time`).
+    /// The scan's stop handle: waiting ends at once when the scan is interrupted (SIGTERM).
     stop: Stop,
 }
 
@@ -183,7 +183,7 @@ impl PageTab {
                     }
                 }
             }
-            Err(_) if self.stop.requested() => {
+            Err(_) if self.stop.urgent() => {
                 self.stop_loading();
                 return Some("not finished: the scan was stopped".into());
             }
@@ -200,7 +200,7 @@ impl PageTab {
             }
         }
         if !self.wait(deadline, quiet, Some(dwell)) {
-            if self.stop.requested() {
+            if self.stop.urgent() {
                 self.stop_loading();
                 return Some("not finished: the scan was stopped".into());
             }
@@ -234,7 +234,7 @@ impl PageTab {
         });
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.stop.requested() {
+            if left.is_zero() || self.stop.urgent() {
                 return Err(BrowserError("no answer before the deadline".into()));
             }
             match rx.recv_timeout(left.min(Duration::from_millis(100))) {
@@ -321,7 +321,7 @@ impl PageTab {
                     Duration::from_secs(1),
                 );
             }
-            if crashed || self.stop.requested() {
+            if crashed || self.stop.urgent() {
                 return false;
             }
             if done {

@@ -43,6 +43,7 @@ pub struct Stop(Arc<StopState>);
 #[derive(Default)]
 struct StopState {
     flag: AtomicBool,
+    urgent: AtomicBool,
     reason: Mutex<Option<String>>,
     deadline: Mutex<Option<(Instant, String)>>,
 }
@@ -66,6 +67,16 @@ impl Stop {
             r.get_or_insert_with(|| reason.to_string());
         }
         self.0.flag.store(true, Ordering::SeqCst);
+    }
+    /// Asks every worker to stop now: pages under way end unfinished (a signal; the partial
+    /// report should follow within seconds).
+    pub fn interrupt(&self, reason: &str) {
+        self.0.urgent.store(true, Ordering::SeqCst);
+        self.request(reason);
+    }
+    /// True once [`Stop::interrupt`] was called.
+    pub fn urgent(&self) -> bool {
+        self.0.urgent.load(Ordering::SeqCst)
     }
     /// Stops by itself once `after` has passed, giving `reason`.
     pub fn stop_after(&self, after: Duration, reason: &str) {
