@@ -41,7 +41,7 @@ pub struct Log {
     pub script_writes: Vec<(String, String)>,
     load_fired: Option<Instant>,
     dialog_pending: Option<String>,
-    crashed: bool,
+    crashed: Option<Instant>,
 }
 
 impl Log {
@@ -158,7 +158,12 @@ impl PageTab {
 
     /// True when the renderer crashed during the visit.
     pub fn crashed(&self) -> bool {
-        self.log.lock().map(|l| l.crashed).unwrap_or(true)
+        self.crashed_at().is_some()
+    }
+
+    /// When the renderer crashed during the visit, if it did.
+    pub fn crashed_at(&self) -> Option<Instant> {
+        self.log.lock().ok().and_then(|l| l.crashed)
     }
 
     /// Navigates and waits for load and a quiet network, all before `deadline` (the server's
@@ -310,7 +315,7 @@ impl PageTab {
                 let quiet_now = (log.inflight.is_empty() && idle >= quiet)
                     || idle >= (quiet * 2).max(Duration::from_secs(2));
                 let dialog = log.dialog_pending.take();
-                (loaded && quiet_now, dialog, log.crashed)
+                (loaded && quiet_now, dialog, log.crashed.is_some())
             };
             if let Some(kind) = dialog {
                 // Leaving is always allowed; any other dialog is dismissed.
@@ -533,7 +538,9 @@ fn record(log: &mut Log, event: &Event, main_frame: &str) {
                 .unwrap_or_default();
             log.dialog_pending = Some(kind);
         }
-        Event::InspectorTargetCrashed(_) => log.crashed = true,
+        Event::InspectorTargetCrashed(_) => {
+            log.crashed.get_or_insert_with(Instant::now);
+        }
         _ => {}
     }
 }

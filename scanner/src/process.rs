@@ -29,7 +29,9 @@ use std::time::{Duration, Instant};
 use super::browser::{BrowserError, Result};
 
 /// How long a renderer death is remembered for the tab that asks why it crashed.
-const REMEMBER: Duration = Duration::from_secs(5);
+const REMEMBER: Duration = Duration::from_secs(60);
+/// How close a memory death and a tab's crash must be to be the same event.
+const NEAR: Duration = Duration::from_secs(3);
 /// How often renderers are sampled.
 const SAMPLE_EVERY: Duration = Duration::from_millis(100);
 
@@ -222,15 +224,25 @@ impl Watchdog {
     }
 
     /// True when a renderer died of memory (killed here, vanished near the budget, or V8 said
-    /// so on stderr) in the last few seconds: the reason a tab whose renderer just crashed should
-    /// give. Waits up to `patience` for the news, which may trail the crash itself.
-    pub fn recent_memory_death(&self, patience: Duration) -> bool {
+    /// so on stderr) within a few seconds of `crash`, when a tab saw its renderer crash: the
+    /// reason that tab should give. Waits up to `patience` for the news, which may trail the
+    /// crash itself.
+    pub fn memory_death_near(&self, crash: Instant, patience: Duration) -> bool {
         let asked = Instant::now();
         loop {
             let seen = self
                 .gone
                 .lock()
-                .map(|d| d.iter().any(|at| at.elapsed() < REMEMBER))
+                .map(|d| {
+                    d.iter().any(|at| {
+                        let apart = if *at > crash {
+                            *at - crash
+                        } else {
+                            crash - *at
+                        };
+                        apart < NEAR
+                    })
+                })
                 .unwrap_or(false);
             if seen || asked.elapsed() >= patience {
                 return seen;

@@ -367,7 +367,8 @@ fn worker(
                     }
                 }
                 // Before the log is taken: taking it resets what the tab's listener recorded.
-                let crashed = t.crashed();
+                let crashed_at = t.crashed_at();
+                let crashed = crashed_at.is_some();
                 let log = t.take_log();
                 if let Some((status, final_url)) = &log.main_status {
                     page.status = Some(*status);
@@ -401,10 +402,11 @@ fn worker(
                 }
                 if crashed {
                     page.error = Some(
-                        if chromium
-                            .watchdog
-                            .recent_memory_death(Duration::from_millis(500))
-                        {
+                        if crashed_at.is_some_and(|at| {
+                            chromium
+                                .watchdog
+                                .memory_death_near(at, Duration::from_millis(500))
+                        }) {
                             format!(
                             "out of memory: the page's renderer reached the limit of {} MB per tab and was stopped",
                             cfg.browser.tab_memory_mb
