@@ -2,7 +2,7 @@
 # Installs what Kapsel's build, demo and tests need and a fresh Debian machine with rustup lacks:
 # the wasm32 target, wasm-bindgen-cli at the version Cargo.lock pins, Debian's Chromium and
 # ChromeDriver, Debian's PostgreSQL (kapsel-receipts' tests), Slurm (the crawl's end-to-end test),
-# and (from npm, into target/tools) binaryen's wasm-opt and axe-core.
+# stress-ng, and (from npm, into target/tools) binaryen's wasm-opt and axe-core.
 # Idempotent: each step checks first. Source it or run it; `setup.sh wasm` installs only what the
 # banner's build needs (no browser).
 set -euo pipefail
@@ -44,6 +44,14 @@ if [ "$setup_scope" != wasm ] && ! command -v slurmctld >/dev/null 2>&1; then
   { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
       --no-install-recommends slurmctld slurmd slurm-client >/dev/null; } \
     || setup_say "could not install Slurm: its end-to-end test will be skipped"
+fi
+
+# stress-ng keeps the machine busy in the test that the scanner's result does not depend on load.
+if [ "$setup_scope" != wasm ] && ! command -v stress-ng >/dev/null 2>&1; then
+  setup_say "installing Debian's stress-ng"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq stress-ng >/dev/null \
+    || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq stress-ng >/dev/null; }
 fi
 
 tools="$repo/target/tools"

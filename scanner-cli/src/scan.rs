@@ -93,9 +93,15 @@ pub struct ScanOptions {
     /// Milliseconds to stay on a page after its load event at least (cookies set by timers).
     #[arg(long, default_value_t = 1500, value_name = "MS")]
     pub dwell: u64,
-    /// Stop after this many seconds and write the partial report.
-    #[arg(long, value_name = "SECONDS")]
-    pub max_time: Option<f64>,
+    /// Stop after this many seconds and write the partial report, marked incomplete. The
+    /// default (30 minutes) keeps unattended runs bounded; 0 means no limit.
+    #[arg(long, default_value_t = 1800.0, value_name = "SECONDS")]
+    pub max_time: f64,
+    /// Memory one tab's renderer may hold before it is stopped and its page reported `out of
+    /// memory`. The whole scan (Kapsel and Chromium) stays under about 350 MB plus this much per
+    /// tab: about 1.4 GB at --concurrency 4 with the default.
+    #[arg(long, default_value_t = kapsel_scan::DEFAULT_TAB_MEMORY_MB, value_name = "MB")]
+    pub tab_memory: u64,
     /// Only URLs matching these patterns (`*` wildcard; without `*` a substring) are crawled.
     #[arg(long, value_name = "PATTERN")]
     pub include: Vec<String>,
@@ -170,6 +176,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
         }
     }
     stop_on_ctrl_c(&options.stop);
+    options.on_partial = journal(&args, fail_on);
     let bar = progress_bar(args.quiet);
     if let Some(bar) = &bar {
         let bar = bar.clone();
@@ -246,9 +253,12 @@ fn options(args: &ScanOptions) -> Result<Options> {
     options.timeout = Duration::from_secs_f64(args.timeout);
     options.quiet = Duration::from_millis(args.wait);
     options.dwell = Duration::from_millis(args.dwell);
-    options.max_time = args
-        .max_time
-        .map(|s| Duration::try_from_secs_f64(s.max(0.0)).unwrap_or(Duration::MAX));
+    options.max_time = (args.max_time > 0.0)
+        .then(|| Duration::try_from_secs_f64(args.max_time).unwrap_or(Duration::MAX));
+    if args.tab_memory < 64 {
+        return Err(Usage("--tab-memory must be at least 64 MB".into()).into());
+    }
+    options.tab_memory_mb = args.tab_memory;
     options.include = args.include.clone();
     options.exclude = args.exclude.clone();
     options.ignore_robots = args.ignore_robots;
@@ -256,8 +266,8 @@ fn options(args: &ScanOptions) -> Result<Options> {
     Ok(options)
 }
 
-/// Ctrl-C stops the scan after the current pages (the partial report is written); a second
-/// Ctrl-C exits at once.
+/// Ctrl-C or SIGTERM stops the scan at once (the pages under way end unfinished) and the partial
+/// report is written; a second one exits without it.
 fn stop_on_ctrl_c(stop: &Stop) {
     let stop = stop.clone();
     let mut presses = 0;
@@ -266,11 +276,40 @@ fn stop_on_ctrl_c(stop: &Stop) {
         if presses > 1 {
             std::process::exit(130);
         }
-        stop.request("interrupted (Ctrl-C)");
+        stop.interrupt("interrupted (Ctrl-C or SIGTERM)");
     });
     if let Err(e) = handler {
         eprintln!("kapsel: warning: Ctrl-C will not write a partial report: {e}");
     }
+}
+
+/// While the scan runs, each `--out` file holds the report so far, marked incomplete, replaced
+/// atomically (written beside it, then renamed) so a reader never sees half a file and a scan
+/// killed outright leaves the pages it had done.
+fn journal(args: &ScanOptions, fail_on: Option<Severity>) -> Option<kapsel_scan::PartialFn> {
+    if args.out.is_empty() {
+        return None;
+    }
+    let outs: Vec<(PathBuf, Format)> = args
+        .out
+        .iter()
+        .map(|path| {
+            let format = Format::from_path(path)
+                .or(args.format.map(Format::from))
+                .unwrap_or(Format::Json);
+            (path.clone(), format)
+        })
+        .collect();
+    Some(Arc::new(move |report: &Report| {
+        for (path, format) in &outs {
+            let mut part = path.clone().into_os_string();
+            part.push(".part");
+            let part = PathBuf::from(part);
+            if std::fs::write(&part, report::render(report, *format, fail_on)).is_ok() {
+                let _ = std::fs::rename(&part, path);
+            }
+        }
+    }))
 }
 
 /// A progress bar on a terminal's stderr, unless `--quiet`.

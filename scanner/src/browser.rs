@@ -2,15 +2,17 @@
 //! Chrome, the house flags, host-resolver rules for `--resolve`, and raw CDP calls whose answers
 //! are read as JSON so a newer Chromium than the protocol bindings cannot break decoding.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use headless_chrome::protocol::cdp::types::Method;
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::protocol::cdp::Target::CreateTarget;
+use headless_chrome::{Browser, Tab};
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::process::{BrowserProcess, Watchdog};
 
 /// What went wrong with the browser: starting it, opening a tab, or a DevTools call. The text
 /// names what was being done and the cause.
@@ -37,6 +39,8 @@ pub struct BrowserConfig {
     pub resolve: Vec<(String, u16, String)>,
     /// Extra Chromium flags (`--browser-arg`).
     pub extra_args: Vec<String>,
+    /// The memory one tab's renderer may hold, in MB, before the watchdog kills it.
+    pub tab_memory_mb: u64,
 }
 
 /// Flags every scan runs with: the house flags, no pop-ups, no automation banner, and one
@@ -57,19 +61,39 @@ const BASE_ARGS: &[&str] = &[
     "--disable-features=TranslateUI,IsolateOrigins,site-per-process,PrivacySandboxSettings4",
 ];
 
-/// headless_chrome's defaults that would make the browser less like a visitor's.
-const DROPPED_DEFAULTS: &[&str] = &[
-    "--enable-automation",
-    "--disable-popup-blocking",
-    "--disable-features=TranslateUI,BlinkGenPropertyTrees",
+/// The launch defaults headless_chrome would add, less those that make the browser less like a
+/// visitor's (`--enable-automation`, `--disable-popup-blocking`, its `--disable-features`).
+const KEPT_DEFAULTS: &[&str] = &[
+    "--enable-features=NetworkService,NetworkServiceInProcess",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-breakpad",
+    "--disable-client-side-phishing-detection",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-default-apps",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--disable-hang-monitor",
+    "--disable-ipc-flooding-protection",
+    "--disable-prompt-on-repost",
+    "--disable-renderer-backgrounding",
+    "--force-color-profile=srgb",
+    "--metrics-recording-only",
+    "--password-store=basic",
+    "--use-mock-keychain",
 ];
 
-/// A running Chromium with its own profile directory (removed when dropped).
+/// A running Chromium with its own profile directory (removed when dropped). Fields drop in
+/// order: the connection, the watchdog, the browser process (killed), then the profile.
 pub struct Chromium {
     /// The browser connection.
     pub browser: Browser,
     /// The user agent tabs present (Chrome's, without "Headless").
     pub user_agent: String,
+    /// The watchdog over the renderers' memory.
+    pub watchdog: Watchdog,
+    _heartbeat: Heartbeat,
+    _process: BrowserProcess,
     _profile: tempfile::TempDir,
 }
 
@@ -87,51 +111,86 @@ impl BrowserConfig {
         Some(rules.join(", "))
     }
 
-    /// Starts Chromium on a fresh profile that allows third-party cookies.
+    /// Starts Chromium on a fresh profile that allows third-party cookies, as Kapsel's own child
+    /// (it dies with Kapsel), with a watchdog over its renderers' memory.
     pub fn launch(&self) -> Result<Chromium> {
         let profile = tempfile::Builder::new()
             .prefix("kapsel-profile-")
             .tempdir()
             .map_err(|e| BrowserError::with_context("creating a temporary browser profile", e))?;
         write_visitor_preferences(profile.path())?;
-        let mut args: Vec<OsString> = BASE_ARGS.iter().map(OsString::from).collect();
+        let mut args: Vec<String> = KEPT_DEFAULTS
+            .iter()
+            .chain(BASE_ARGS)
+            .map(|a| a.to_string())
+            .collect();
+        args.push("--window-size=1280,900".into());
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        // The JS heap may take about half a tab's budget: most script eaters then stop themselves.
+        args.push(format!(
+            "--js-flags=--max-old-space-size={}",
+            (self.tab_memory_mb / 2).max(64)
+        ));
         if let Some(rules) = self.host_resolver_rules() {
-            args.push(format!("--host-resolver-rules={rules}").into());
+            args.push(format!("--host-resolver-rules={rules}"));
         }
-        args.extend(self.extra_args.iter().map(OsString::from));
-        let arg_refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-        let dropped: Vec<&std::ffi::OsStr> =
-            DROPPED_DEFAULTS.iter().map(std::ffi::OsStr::new).collect();
-        let options = LaunchOptions::default_builder()
-            .path(Some(self.executable.clone()))
-            .headless(false) // `--headless=new` is passed above
-            .sandbox(false)
-            .ignore_certificate_errors(false)
-            .window_size(Some((1280, 900)))
-            .user_data_dir(Some(profile.path().to_path_buf()))
-            .idle_browser_timeout(Duration::from_secs(24 * 3600))
-            .args(arg_refs)
-            .ignore_default_args(dropped)
-            .build()
-            .map_err(|e| BrowserError(format!("browser options: {e}")))?;
-        let browser = Browser::new(options).map_err(|e| {
-            BrowserError::with_context(
-                format_args!(
-                    "could not start the browser {} (give another with --browser)",
-                    self.executable.display()
-                ),
-                e,
-            )
-        })?;
+        args.extend(self.extra_args.iter().cloned());
+        args.push("about:blank".into());
+        let process = BrowserProcess::start(&self.executable, &args, Duration::from_secs(30))
+            .map_err(|e| BrowserError(format!("{e} (give another browser with --browser)")))?;
+        let browser = Browser::connect_with_timeout(process.ws_url.clone(), CONNECTION_IDLE)
+            .map_err(|e| {
+                BrowserError::with_context(
+                    format_args!(
+                        "could not connect to the browser {} (give another with --browser)",
+                        self.executable.display()
+                    ),
+                    e,
+                )
+            })?;
         let user_agent = browser
             .get_version()
             .map(|v| v.user_agent.replace("HeadlessChrome", "Chrome"))
             .unwrap_or_default();
+        let watchdog = process.watchdog(self.tab_memory_mb * 1024 * 1024);
+        let heartbeat = Heartbeat::start(browser.clone());
         Ok(Chromium {
             browser,
             user_agent,
+            watchdog,
+            _heartbeat: heartbeat,
+            _process: process,
             _profile: profile,
         })
+    }
+}
+
+/// Asks the browser its version every few seconds, so a quiet but healthy browser keeps its
+/// connection (which closes after [`CONNECTION_IDLE`] without a message) while a hung one loses it.
+struct Heartbeat(Arc<std::sync::atomic::AtomicBool>);
+
+impl Heartbeat {
+    fn start(browser: Browser) -> Heartbeat {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                let _ = browser.get_version();
+                for _ in 0..20 {
+                    if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        });
+        Heartbeat(stop)
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -156,10 +215,29 @@ impl Chromium {
 
     /// Opens a tab with the visitor's user agent.
     pub fn new_tab(&self) -> Result<Arc<Tab>> {
+        // A window of its own: a tab behind others in one window gets no rendering frames, so
+        // its observers and animation frames would never fire (measured: 1 tab of 4 rendered).
         let tab = self
             .browser
-            .new_tab()
+            .new_tab_with_options(CreateTarget {
+                url: "about:blank".into(),
+                left: None,
+                top: None,
+                width: Some(1280),
+                height: Some(900),
+                window_state: None,
+                browser_context_id: None,
+                enable_begin_frame_control: None,
+                new_window: Some(true),
+                background: None,
+                for_tab: None,
+                hidden: None,
+            })
             .map_err(|e| BrowserError::with_context("opening a browser tab", e))?;
+        // Focused as a visitor's tab is, whatever else is open.
+        let _ = call(&tab, SetFocusEmulation { enabled: true });
+        // What the server sends, not what a service worker an earlier page installed answers.
+        let _ = call(&tab, BypassServiceWorker { bypass: true });
         if !self.user_agent.is_empty() {
             let _ = call(
                 &tab,
@@ -209,12 +287,41 @@ pub fn find_executable(given: Option<&Path>) -> Result<PathBuf> {
 }
 
 /// Calls a CDP method whose answer is read as plain JSON.
-pub fn call<M>(tab: &Tab, method: M) -> Result<Value>
+pub fn call<M>(tab: &Arc<Tab>, method: M) -> Result<Value>
 where
-    M: Method<ReturnObject = Value> + Serialize + std::fmt::Debug,
+    M: Method<ReturnObject = Value> + Serialize + std::fmt::Debug + Send + 'static,
 {
-    tab.call_method(method)
-        .map_err(|e| BrowserError(e.to_string()))
+    call_within(tab, method, CALL_LIMIT)
+}
+
+/// The longest a DevTools call may take before it counts as unanswered (a renderer stuck in a
+/// script answers nothing).
+pub const CALL_LIMIT: Duration = Duration::from_secs(10);
+
+/// How long the connection waits for any message from the browser before it counts the browser
+/// as gone; a heartbeat keeps a healthy one talking. It also bounds how long an unanswered call
+/// lingers in the background after [`call_within`] gave up on it.
+const CONNECTION_IDLE: Duration = Duration::from_secs(30);
+
+/// Calls a CDP method, giving up after `limit`: headless_chrome waits for an answer as long as
+/// the connection lives, so the call runs on a helper thread that is left to end by itself.
+pub fn call_within<M>(tab: &Arc<Tab>, method: M, limit: Duration) -> Result<Value>
+where
+    M: Method<ReturnObject = Value> + Serialize + std::fmt::Debug + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tab = Arc::clone(tab);
+    std::thread::spawn(move || {
+        let _ = tx.send(tab.call_method(method));
+    });
+    match rx.recv_timeout(limit) {
+        Ok(answer) => answer.map_err(|e| BrowserError(e.to_string())),
+        Err(_) => Err(BrowserError(format!(
+            "{} got no answer within {:.1} s",
+            M::NAME,
+            limit.as_secs_f32()
+        ))),
+    }
 }
 
 macro_rules! raw_method {
@@ -237,6 +344,24 @@ raw_method!(
 raw_method!(
     /// `Network.enable`.
     NetworkEnable = "Network.enable" {}
+);
+raw_method!(
+    /// `Emulation.setFocusEmulationEnabled`.
+    SetFocusEmulation = "Emulation.setFocusEmulationEnabled" {
+        /// On.
+        enabled: bool,
+    }
+);
+raw_method!(
+    /// `Network.setBypassServiceWorker`.
+    BypassServiceWorker = "Network.setBypassServiceWorker" {
+        /// On.
+        bypass: bool,
+    }
+);
+raw_method!(
+    /// `Runtime.terminateExecution`: stops the script running now (an endless loop too).
+    TerminateExecution = "Runtime.terminateExecution" {}
 );
 raw_method!(
     /// `DOMStorage.enable`.
@@ -289,15 +414,23 @@ raw_method!(
 );
 
 /// Evaluates `expression` in the page and returns its JSON value (`null` when it threw).
-pub fn eval(tab: &Tab, expression: &str) -> Result<Value> {
-    let answer = call(
+pub fn eval(tab: &Arc<Tab>, expression: &str) -> Result<Value> {
+    eval_within(tab, expression, Duration::from_secs(5))
+}
+
+/// Evaluates `expression` in the page, giving up after `limit` (a script still running then is
+/// left to the caller: see [`TerminateExecution`]).
+pub fn eval_within(tab: &Arc<Tab>, expression: &str, limit: Duration) -> Result<Value> {
+    let limit = limit.max(Duration::from_millis(50));
+    let answer = call_within(
         tab,
         Evaluate {
             expression: expression.to_string(),
             return_by_value: true,
             await_promise: true,
-            timeout: 5_000,
+            timeout: limit.as_millis() as u64,
         },
+        limit + Duration::from_millis(250),
     )?;
     Ok(answer
         .get("result")

@@ -81,7 +81,7 @@
 #![warn(missing_docs)]
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kapsel_catalogue::{Declaration, KnowledgeBase};
@@ -94,6 +94,7 @@ pub mod consent;
 pub mod crawl;
 pub mod observe;
 pub mod page;
+pub mod process;
 pub mod progress;
 pub mod runner;
 pub mod statement;
@@ -163,6 +164,8 @@ pub struct Options {
     pub dwell: Duration,
     /// Stop after this long and return the partial report.
     pub max_time: Option<Duration>,
+    /// The memory one tab's renderer may hold, in MB, before it is stopped as out of memory.
+    pub tab_memory_mb: u64,
     /// Only URLs matching these patterns (`*` wildcard; without `*` a substring) are crawled.
     pub include: Vec<String>,
     /// URLs matching these patterns are never crawled.
@@ -176,6 +179,9 @@ pub struct Options {
     pub stop: Stop,
     /// Told how far the scan has come.
     pub on_progress: Option<ProgressFn>,
+    /// Handed the report so far (marked incomplete) at most once a second while pages finish,
+    /// so that a scan killed outright (SIGKILL, the OOM killer) leaves a readable report.
+    pub on_partial: Option<PartialFn>,
 }
 
 impl Options {
@@ -197,15 +203,24 @@ impl Options {
             quiet: Duration::from_millis(500),
             dwell: Duration::from_millis(1500),
             max_time: None,
+            tab_memory_mb: DEFAULT_TAB_MEMORY_MB,
             include: Vec::new(),
             exclude: Vec::new(),
             ignore_robots: false,
             no_sitemap: false,
             stop: Stop::new(),
             on_progress: None,
+            on_partial: None,
         }
     }
 }
+
+/// A callback handed the partial report while a scan runs (see [`Options::on_partial`]).
+pub type PartialFn = Arc<dyn Fn(&Report) + Send + Sync>;
+
+/// The default memory budget of one tab's renderer, in MB. The whole scan (Kapsel, the browser
+/// and its helpers, one renderer per tab) stays under about 350 MB plus this per tab.
+pub const DEFAULT_TAB_MEMORY_MB: u64 = 256;
 
 /// Why a scan gave no (complete) report.
 #[derive(Debug, thiserror::Error)]
@@ -277,7 +292,7 @@ pub fn scan(options: &Options) -> Result<Report, ScanError> {
     let started_at = observe::now_unix();
     let clock = Instant::now();
     let mut setup = set_up(options)?;
-    let run = run_phases(options, &mut setup);
+    let run = run_phases(options, &mut setup, started_at, clock);
     let mut report = assemble(options, &setup, &run, started_at, clock.elapsed());
     classify_report(&mut report, options, &setup);
     finish(report, run.error, &options.start)
@@ -339,6 +354,7 @@ fn set_up(options: &Options) -> Result<Setup, ScanError> {
             executable,
             resolve: options.resolve.clone(),
             extra_args: options.browser_args.clone(),
+            tab_memory_mb: options.tab_memory_mb,
         },
         concurrency: options.concurrency,
         timeout: options.timeout,
@@ -437,14 +453,93 @@ struct PhaseRun {
 
 /// Runs each consent phase in a fresh browser: the first discovers pages, the later ones visit
 /// the pages it loaded, in the same order.
-fn run_phases(options: &Options, setup: &mut Setup) -> PhaseRun {
+fn run_phases(options: &Options, setup: &mut Setup, started_at: i64, clock: Instant) -> PhaseRun {
+    let mut frontier = setup.frontier.take();
+    let setup = &*setup;
+    let obs = Mutex::new(observe::Observations::new(setup.site.clone()));
+    let infos = Mutex::new(Vec::new());
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let error = std::thread::scope(|scope| {
+        if let Some(on_partial) = &options.on_partial {
+            let (obs, infos, done) = (&obs, &infos, &done);
+            scope.spawn(move || {
+                journal(
+                    options, setup, obs, infos, done, on_partial, started_at, clock,
+                )
+            });
+        }
+        let error = visit_phases(options, setup, frontier.take(), &obs, &infos);
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        error
+    });
+    PhaseRun {
+        observations: obs.into_inner().unwrap_or_else(|e| e.into_inner()),
+        infos: infos.into_inner().unwrap_or_else(|e| e.into_inner()),
+        error,
+    }
+}
+
+/// How often the journal looks for newly finished pages.
+const JOURNAL_EVERY: Duration = Duration::from_secs(1);
+
+/// While the phases run, hands [`Options::on_partial`] the report so far (marked incomplete)
+/// whenever pages finished since the last one, so a scan killed outright leaves its work behind.
+#[allow(clippy::too_many_arguments)]
+fn journal(
+    options: &Options,
+    setup: &Setup,
+    obs: &Mutex<observe::Observations>,
+    infos: &Mutex<Vec<PhaseInfo>>,
+    done: &std::sync::atomic::AtomicBool,
+    on_partial: &PartialFn,
+    started_at: i64,
+    clock: Instant,
+) {
+    let mut written = 0;
+    let mut last = Instant::now() - JOURNAL_EVERY;
+    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
+        if last.elapsed() < JOURNAL_EVERY {
+            continue;
+        }
+        let snapshot = {
+            let Ok(o) = obs.lock() else { return };
+            if o.pages.len() == written {
+                continue;
+            }
+            o.clone()
+        };
+        written = snapshot.pages.len();
+        last = Instant::now();
+        let run = PhaseRun {
+            observations: snapshot,
+            infos: infos.lock().map(|i| i.clone()).unwrap_or_default(),
+            error: None,
+        };
+        let mut report = assemble(options, setup, &run, started_at, clock.elapsed());
+        classify_report(&mut report, options, setup);
+        report.summarise();
+        report.complete = false;
+        report.stopped.get_or_insert_with(|| {
+            format!("scan still running: {written} pages done when this was written")
+        });
+        on_partial(&report);
+    }
+}
+
+/// Runs the phases one after another; the error that broke them off, if any.
+fn visit_phases(
+    options: &Options,
+    setup: &Setup,
+    mut frontier: Option<crawl::Frontier>,
+    obs: &Mutex<observe::Observations>,
+    infos_out: &Mutex<Vec<PhaseInfo>>,
+) -> Option<browser::BrowserError> {
     let phases = options.consent.phases();
     let stop = &options.stop;
     let progress = &setup.progress;
-    let obs = Mutex::new(observe::Observations::new(setup.site.clone()));
     let mut infos = Vec::new();
     let mut plan: Option<Vec<crawl::Pending>> = None;
-    let mut frontier = setup.frontier.take();
     let mut error = None;
     for phase in &phases {
         if stop.requested() {
@@ -454,14 +549,17 @@ fn run_phases(options: &Options, setup: &mut Setup) -> PhaseRun {
             None => (frontier.take(), Vec::new()),
             Some(pages) => (None, pages.clone()),
         };
-        match runner::run_phase(&setup.crawl, *phase, discover, fixed, &obs, stop, progress) {
+        match runner::run_phase(&setup.crawl, *phase, discover, fixed, obs, stop, progress) {
             Ok(o) => {
                 if plan.is_none() {
                     let remaining = (phases.len() - infos.len() - 1) * o.loaded.len();
                     progress.set_length(progress.position() + remaining as u64);
                     plan = Some(o.loaded);
                 }
-                infos.push(o.info);
+                infos.push(o.info.clone());
+                if let Ok(mut shared) = infos_out.lock() {
+                    shared.push(o.info);
+                }
             }
             Err(e) => {
                 error = Some(e);
@@ -469,11 +567,7 @@ fn run_phases(options: &Options, setup: &mut Setup) -> PhaseRun {
             }
         }
     }
-    PhaseRun {
-        observations: obs.into_inner().unwrap_or_else(|e| e.into_inner()),
-        infos,
-        error,
-    }
+    error
 }
 
 /// The report of what the phases saw (findings not yet filled in).

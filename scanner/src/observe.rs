@@ -53,7 +53,7 @@ struct Source {
 }
 
 /// Everything observed so far.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Observations {
     /// The site's registrable domain.
     pub site: String,

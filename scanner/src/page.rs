@@ -13,7 +13,8 @@ use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::Tab;
 use serde_json::Value;
 
-use crate::browser::{self, call, eval, BrowserError, Result};
+use crate::browser::{self, call, call_within, eval_within, BrowserError, Result, CALL_LIMIT};
+use crate::runner::Stop;
 
 /// Most links kept from one page (hostile pages may hold millions).
 pub const MAX_LINKS_PER_PAGE: usize = 500;
@@ -39,8 +40,8 @@ pub struct Log {
     /// `document.cookie` writes: cookie line, script URL (or document URL).
     pub script_writes: Vec<(String, String)>,
     load_fired: Option<Instant>,
-    dialog_pending: bool,
-    crashed: bool,
+    dialog_pending: Option<String>,
+    crashed: Option<Instant>,
 }
 
 impl Log {
@@ -57,6 +58,8 @@ pub struct PageTab {
     /// The tab.
     pub tab: Arc<Tab>,
     log: Arc<Mutex<Log>>,
+    /// The scan's stop handle: waiting ends at once when the scan is interrupted (SIGTERM).
+    stop: Stop,
 }
 
 /// The name of the binding the injected `document.cookie` setter reports through.
@@ -87,9 +90,8 @@ const PRELUDE: &str = r#"(() => {
 
 impl PageTab {
     /// Opens a tab, enables the domains it listens to and installs the prelude.
-    pub fn open(chromium: &browser::Chromium, timeout: Duration) -> Result<PageTab> {
+    pub fn open(chromium: &browser::Chromium, stop: &Stop) -> Result<PageTab> {
         let tab = chromium.new_tab()?;
-        tab.set_default_timeout(timeout);
         let log = Arc::new(Mutex::new(Log::default()));
         let sink = Arc::clone(&log);
         let main_frame = tab.get_target_id().clone();
@@ -132,7 +134,11 @@ impl PageTab {
                 source: PRELUDE.to_string(),
             },
         )?;
-        Ok(PageTab { tab, log })
+        Ok(PageTab {
+            tab,
+            log,
+            stop: stop.clone(),
+        })
     }
 
     /// Forgets what the previous page logged.
@@ -152,26 +158,29 @@ impl PageTab {
 
     /// True when the renderer crashed during the visit.
     pub fn crashed(&self) -> bool {
-        self.log.lock().map(|l| l.crashed).unwrap_or(true)
+        self.crashed_at().is_some()
     }
 
-    /// Navigates and waits for load and a quiet network. Returns an error text when the page
-    /// failed to load (the log is kept either way).
+    /// When the renderer crashed during the visit, if it did.
+    pub fn crashed_at(&self) -> Option<Instant> {
+        self.log.lock().ok().and_then(|l| l.crashed)
+    }
+
+    /// Navigates and waits for load and a quiet network, all before `deadline` (the server's
+    /// first byte included). Returns an error text when the page failed to load (the log is kept
+    /// either way); at the deadline the page is stopped, and a renderer stuck in a script is
+    /// told to stop it and reported as unresponsive.
     pub fn load(
         &self,
         url: &str,
         timeout: Duration,
+        deadline: Instant,
         quiet: Duration,
         dwell: Duration,
     ) -> Option<String> {
         self.reset();
-        let deadline = Instant::now() + timeout;
-        match call(
-            &self.tab,
-            browser::Navigate {
-                url: url.to_string(),
-            },
-        ) {
+        let navigated = self.navigate(url, deadline);
+        match navigated {
             Ok(answer) => {
                 if let Some(err) = answer.get("errorText").and_then(Value::as_str) {
                     if !err.is_empty() {
@@ -179,19 +188,110 @@ impl PageTab {
                     }
                 }
             }
+            Err(_) if self.stop.urgent() => {
+                self.stop_loading();
+                return Some("not finished: the scan was stopped".into());
+            }
+            Err(_) if Instant::now() >= deadline => {
+                self.stop_loading();
+                return Some(format!(
+                    "timed out after {} s waiting for the server to answer",
+                    secs(timeout)
+                ));
+            }
             Err(e) => {
-                let _ = call(&self.tab, browser::StopLoading {});
+                self.stop_loading();
                 return Some(format!("navigation failed: {e}"));
             }
         }
         if !self.wait(deadline, quiet, Some(dwell)) {
+            if self.stop.urgent() {
+                self.stop_loading();
+                return Some("not finished: the scan was stopped".into());
+            }
             if self.crashed() {
                 return Some("the page's renderer crashed".into());
             }
-            let _ = call(&self.tab, browser::StopLoading {});
-            return Some(format!("timed out after {} s", timeout.as_secs_f32()));
+            if !self.responsive() {
+                return Some(format!(
+                    "renderer unresponsive: a script was still running after {} s and was stopped",
+                    secs(timeout)
+                ));
+            }
+            self.stop_loading();
+            return Some(format!("timed out after {} s", secs(timeout)));
         }
         None
+    }
+
+    /// `Page.navigate`, which answers once the server's response starts: given up at the
+    /// deadline, or at once when the scan is stopped.
+    fn navigate(&self, url: &str, deadline: Instant) -> Result<Value> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tab = Arc::clone(&self.tab);
+        let url = url.to_string();
+        std::thread::spawn(move || {
+            let _ = tx.send(call_within(
+                &tab,
+                browser::Navigate { url },
+                CALL_LIMIT * 100,
+            ));
+        });
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.stop.urgent() {
+                return Err(BrowserError("no answer before the deadline".into()));
+            }
+            match rx.recv_timeout(left.min(Duration::from_millis(100))) {
+                Ok(answer) => return answer,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(_) => return Err(BrowserError("the navigation was lost".into())),
+            }
+        }
+    }
+
+    /// True when the page answers a trivial script at once; when it does not, the script it is
+    /// stuck in is told to stop (without waiting) so the tab can be read and closed.
+    pub fn responsive(&self) -> bool {
+        if eval_within(&self.tab, "1", Duration::from_millis(300)).is_ok() {
+            return true;
+        }
+        self.fire(browser::TerminateExecution {});
+        false
+    }
+
+    /// Stops loading (a body that never ends, a slow server), without waiting for an answer.
+    fn stop_loading(&self) {
+        self.fire(browser::StopLoading {});
+    }
+
+    /// Sends a call whose answer does not matter and does not wait for it.
+    fn fire<M>(&self, method: M)
+    where
+        M: headless_chrome::protocol::cdp::types::Method<ReturnObject = Value>
+            + serde::Serialize
+            + std::fmt::Debug
+            + Send
+            + 'static,
+    {
+        let tab = Arc::clone(&self.tab);
+        std::thread::spawn(move || {
+            let _ = call_within(&tab, method, Duration::from_secs(2));
+        });
+    }
+
+    /// Closes the tab's target, and with it its renderer; returns within a fraction of a second
+    /// whatever the page does (a script still running is told to stop first).
+    pub fn close(&self) {
+        if !self.crashed() {
+            self.fire(browser::TerminateExecution {});
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tab = Arc::clone(&self.tab);
+        std::thread::spawn(move || {
+            let _ = tx.send(tab.close_target());
+        });
+        let _ = rx.recv_timeout(Duration::from_millis(300));
     }
 
     /// Waits until `dwell` after the load event (when given) and `quiet` without network
@@ -214,13 +314,19 @@ impl PageTab {
                 };
                 let quiet_now = (log.inflight.is_empty() && idle >= quiet)
                     || idle >= (quiet * 2).max(Duration::from_secs(2));
-                let dialog = std::mem::take(&mut log.dialog_pending);
-                (loaded && quiet_now, dialog, log.crashed)
+                let dialog = log.dialog_pending.take();
+                (loaded && quiet_now, dialog, log.crashed.is_some())
             };
-            if dialog {
-                let _ = call(&self.tab, browser::HandleDialog { accept: false });
+            if let Some(kind) = dialog {
+                // Leaving is always allowed; any other dialog is dismissed.
+                let accept = kind == "beforeunload";
+                let _ = call_within(
+                    &self.tab,
+                    browser::HandleDialog { accept },
+                    Duration::from_secs(1),
+                );
             }
-            if crashed {
+            if crashed || self.stop.urgent() {
                 return false;
             }
             if done {
@@ -233,9 +339,14 @@ impl PageTab {
         }
     }
 
-    /// Scrolls down a screen at a time to the end (bounded), so lazy embeds load.
-    pub fn scroll_to_end(&self) {
-        let _ = eval(
+    /// Scrolls down a screen at a time to the end (bounded, and given up at `deadline`), so lazy
+    /// embeds load.
+    pub fn scroll_to_end(&self, deadline: Instant) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        let _ = eval_within(
             &self.tab,
             r#"new Promise(resolve => {
                 let i = 0;
@@ -247,17 +358,20 @@ impl PageTab {
                 };
                 step();
             })"#,
+            left.min(Duration::from_secs(5)),
         );
     }
 
-    /// The links on the page (absolute, at most [`MAX_LINKS_PER_PAGE`] distinct).
-    pub fn links(&self) -> Vec<String> {
-        let v = eval(
+    /// The links on the page (absolute, at most [`MAX_LINKS_PER_PAGE`] distinct), read before
+    /// `until`.
+    pub fn links(&self, until: Instant) -> Vec<String> {
+        let v = eval_within(
             &self.tab,
             r#"(() => { const out = new Set(); const as = document.querySelectorAll('a[href], area[href]');
                 for (let i = 0; i < as.length && i < 20000 && out.size < 500; i++) {
                   const h = as[i].href; if (typeof h === 'string' && h.length < 2048) out.add(h); }
                 return Array.from(out); })()"#,
+            left(until),
         )
         .unwrap_or(Value::Null);
         v.as_array()
@@ -271,14 +385,16 @@ impl PageTab {
             .unwrap_or_default()
     }
 
-    /// Keys in the top document's localStorage and sessionStorage: `(origin, local?, key)`.
-    pub fn storage_keys(&self) -> Vec<(String, bool, String)> {
-        let v = eval(
+    /// Keys in the top document's localStorage and sessionStorage: `(origin, local?, key)`,
+    /// read before `until`.
+    pub fn storage_keys(&self, until: Instant) -> Vec<(String, bool, String)> {
+        let v = eval_within(
             &self.tab,
             r#"(() => { const out = []; const o = location.origin;
                 try { for (let i = 0; i < localStorage.length && i < 500; i++) out.push([o, true, localStorage.key(i)]); } catch (e) {}
                 try { for (let i = 0; i < sessionStorage.length && i < 500; i++) out.push([o, false, sessionStorage.key(i)]); } catch (e) {}
                 return out; })()"#,
+            left(until),
         )
         .unwrap_or(Value::Null);
         v.as_array()
@@ -304,6 +420,19 @@ impl PageTab {
             .cloned()
             .unwrap_or_default())
     }
+}
+
+/// The time left until `until`, at least a little so a quick read can still answer.
+fn left(until: Instant) -> Duration {
+    until
+        .saturating_duration_since(Instant::now())
+        .clamp(Duration::from_millis(200), Duration::from_secs(5))
+}
+
+/// Seconds as a report shows them: `10`, `2.5`.
+fn secs(d: Duration) -> String {
+    let s = (d.as_secs_f64() * 10.0).round() / 10.0;
+    format!("{s}")
 }
 
 fn host_of(url: &str) -> Option<String> {
@@ -402,8 +531,16 @@ fn record(log: &mut Log, event: &Event, main_frame: &str) {
         Event::PageLoadEventFired(_) => {
             log.load_fired.get_or_insert_with(Instant::now);
         }
-        Event::PageJavascriptDialogOpening(_) => log.dialog_pending = true,
-        Event::InspectorTargetCrashed(_) => log.crashed = true,
+        Event::PageJavascriptDialogOpening(e) => {
+            let kind = serde_json::to_value(&e.params.Type)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_ascii_lowercase))
+                .unwrap_or_default();
+            log.dialog_pending = Some(kind);
+        }
+        Event::InspectorTargetCrashed(_) => {
+            log.crashed.get_or_insert_with(Instant::now);
+        }
         _ => {}
     }
 }

@@ -16,6 +16,9 @@ use crate::page::PageTab;
 use crate::progress::Tracker;
 use kapsel_report::{self as report, Phase, PhaseInfo};
 
+/// How long after a page's deadline its results may still be read (links, storage keys).
+const READ_GRACE: Duration = Duration::from_millis(700);
+
 /// Settings for every phase.
 pub struct CrawlConfig {
     /// How to start Chromium.
@@ -40,6 +43,7 @@ pub struct Stop(Arc<StopState>);
 #[derive(Default)]
 struct StopState {
     flag: AtomicBool,
+    urgent: AtomicBool,
     reason: Mutex<Option<String>>,
     deadline: Mutex<Option<(Instant, String)>>,
 }
@@ -63,6 +67,16 @@ impl Stop {
             r.get_or_insert_with(|| reason.to_string());
         }
         self.0.flag.store(true, Ordering::SeqCst);
+    }
+    /// Asks every worker to stop now: pages under way end unfinished (a signal; the partial
+    /// report should follow within seconds).
+    pub fn interrupt(&self, reason: &str) {
+        self.0.urgent.store(true, Ordering::SeqCst);
+        self.request(reason);
+    }
+    /// True once [`Stop::interrupt`] was called.
+    pub fn urgent(&self) -> bool {
+        self.0.urgent.load(Ordering::SeqCst)
     }
     /// Stops by itself once `after` has passed, giving `reason`.
     pub fn stop_after(&self, after: Duration, reason: &str) {
@@ -262,7 +276,6 @@ fn worker(
     progress: &Tracker,
     pages_limit: Option<usize>,
 ) {
-    let mut tab: Option<(u64, PageTab)> = None;
     let mut done = 0usize;
     loop {
         if stop.requested() || pages_limit.is_some_and(|l| done >= l) {
@@ -287,14 +300,12 @@ fn worker(
         let index = order.fetch_add(1, Ordering::SeqCst);
         progress.set_message(format!("[{phase}] {}", pending.url));
 
-        // A tab of the current browser generation.
+        // A fresh tab for every page, closed after it: nothing a page leaves running (timers,
+        // an endless script, a beforeunload handler, memory) reaches the next one.
         let (generation, chromium) = shared.get();
-        if tab.as_ref().is_none_or(|(g, _)| *g != generation) {
-            tab = PageTab::open(&chromium, cfg.timeout)
-                .ok()
-                .map(|t| (generation, t));
-        }
         let started = Instant::now();
+        let deadline = started + cfg.timeout;
+        let tab = PageTab::open(&chromium, stop).ok();
         let mut page = report::Page {
             url: pending.url.to_string(),
             final_url: None,
@@ -313,17 +324,17 @@ fn worker(
         let mut links = Vec::new();
         match &tab {
             None => page.error = Some("could not open a browser tab".into()),
-            Some((_, t)) => {
-                let deadline = started + cfg.timeout;
-                page.error = t.load(pending.url.as_str(), cfg.timeout, cfg.quiet, cfg.dwell);
+            Some(t) => {
+                page.error = t.load(
+                    pending.url.as_str(),
+                    cfg.timeout,
+                    deadline,
+                    cfg.quiet,
+                    cfg.dwell,
+                );
                 if page.error.is_none() {
-                    t.scroll_to_end();
-                    let rest = deadline.saturating_duration_since(Instant::now());
-                    t.wait(
-                        Instant::now() + rest.max(Duration::from_millis(500)),
-                        cfg.quiet,
-                        None,
-                    );
+                    t.scroll_to_end(deadline);
+                    t.wait(deadline, cfg.quiet, None);
                     if let Some(choice) = choice {
                         let already = banner
                             .lock()
@@ -333,10 +344,14 @@ fn worker(
                             Duration::ZERO
                         } else {
                             cfg.banner_patience
+                                .min(deadline.saturating_duration_since(Instant::now()))
                         };
                         let result = consent::press(t, choice, patience);
                         if result.clicked.is_some() {
-                            t.wait(Instant::now() + cfg.timeout, cfg.quiet, Some(cfg.dwell));
+                            // The choice's effects get the rest of the page's time, and at least
+                            // the dwell: they are what this phase is for.
+                            let settle = deadline.max(Instant::now() + cfg.dwell);
+                            t.wait(settle, cfg.quiet, Some(cfg.dwell));
                         }
                         if let Ok(mut b) = banner.lock() {
                             let keep_old = b.as_ref().is_some_and(|(r, _)| {
@@ -348,9 +363,12 @@ fn worker(
                         }
                     }
                     if discovering {
-                        links = t.links();
+                        links = t.links(deadline + READ_GRACE);
                     }
                 }
+                // Before the log is taken: taking it resets what the tab's listener recorded.
+                let crashed_at = t.crashed_at();
+                let crashed = crashed_at.is_some();
                 let log = t.take_log();
                 if let Some((status, final_url)) = &log.main_status {
                     page.status = Some(*status);
@@ -361,7 +379,6 @@ fn worker(
                         page.error = Some(format!("HTTP {status}"));
                     }
                 }
-                let crashed = t.crashed();
                 let cookies = if crashed {
                     Ok(Vec::new())
                 } else {
@@ -370,7 +387,7 @@ fn worker(
                 let storage = if crashed || page.error.is_some() {
                     Vec::new()
                 } else {
-                    t.storage_keys()
+                    t.storage_keys(deadline + READ_GRACE)
                 };
                 match cookies {
                     Ok(cookies) => {
@@ -384,10 +401,22 @@ fn worker(
                     }
                 }
                 if crashed {
-                    page.error = Some("the page's renderer crashed".into());
-                    let _ = t.tab.close(false);
-                    tab = None;
+                    page.error = Some(
+                        if crashed_at.is_some_and(|at| {
+                            chromium
+                                .watchdog
+                                .memory_death_near(at, Duration::from_millis(500))
+                        }) {
+                            format!(
+                            "out of memory: the page's renderer reached the limit of {} MB per tab and was stopped",
+                            cfg.browser.tab_memory_mb
+                        )
+                        } else {
+                            "the page's renderer crashed".into()
+                        },
+                    );
                 }
+                t.close();
             }
         }
         if page.error.is_some() && !stop.requested() && !chromium.alive() {
@@ -396,7 +425,6 @@ fn worker(
                 .error
                 .map(|e| format!("{e} (the browser died and was restarted)"));
             let _ = shared.restart_if_dead(generation);
-            tab = None;
         }
         page.millis = started.elapsed().as_millis() as u64;
         let ok = page.error.is_none();
