@@ -67,11 +67,27 @@
 //! with its reasons, every host contacted, DOM-storage writes, and `document.cookie` writes with
 //! the writing script's URL (a setter installed before page scripts run).
 //!
-//! **Robustness.** A failed page (DNS, TLS, HTTP ≥ 400, timeout, crashed renderer) is recorded
-//! with its error and the crawl goes on; a crashed tab is replaced; a browser that stops
-//! answering is restarted. Ctrl-C and `--max-time` set a stop flag checked between pages, and
-//! the partial report is written and marked incomplete. Caps on links, events and cookies kept
-//! ([`observe`]) keep hostile pages from exhausting memory.
+//! **Robustness** (measured on the `kapsel-hostile` site, `bench/hostile/`). Every page gets a
+//! fresh tab in a window of its own, closed after it: nothing one page leaves running (an
+//! endless script, timers, a beforeunload handler, its memory) reaches the next, and a tab that
+//! is not in front still gets rendering frames, so observers and animation frames fire at any
+//! concurrency (in one window only the front tab of four rendered). Tabs are focused
+//! (`Emulation.setFocusEmulationEnabled`) and bypass service workers, so an earlier page's worker
+//! cannot answer for the server. `--timeout` bounds everything a page may take — the server's
+//! first byte, the load, the settle, the scroll, the banner — with every DevTools call given up
+//! at the deadline ([`browser::call_within`]); a page still busy then is stopped, a renderer
+//! stuck in a script is told to stop (`Runtime.terminateExecution`) and reported `renderer
+//! unresponsive`, and its target closed. Each tab's renderer has a memory budget
+//! ([`Options::tab_memory_mb`]): a V8 heap cap of half of it, and a watchdog ([`process`]) that
+//! kills a renderer past it; the page is reported `out of memory` and the other tabs carry on.
+//! Chromium is started as Kapsel's own child with `PR_SET_PDEATHSIG`, so it dies with Kapsel
+//! even after SIGKILL. A failed page (DNS, TLS, HTTP ≥ 400, timeout, crash) is recorded with its
+//! error and the crawl goes on; a browser that stops answering is restarted. `--max-time` stops
+//! starting pages; a signal ([`runner::Stop::interrupt`]) also ends the pages under way; either
+//! way the partial report is marked incomplete. While pages finish, [`Options::on_partial`]
+//! gets the report so far at most once a second (the CLI keeps its `--out` files current with
+//! it), so a scan killed outright leaves a readable report. Caps on links, events and cookies
+//! kept ([`observe`]) keep hostile pages from exhausting Kapsel's own memory.
 //!
 //! **Findings** ([`classify`]). Cookies are classified by the declaration (`--declared`), then
 //! the names the privacy statement lists (`--policy`), then the knowledge base (built in, plus
