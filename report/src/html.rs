@@ -13,7 +13,9 @@ th{background:#f3f3f3}.sev{font-weight:600;padding:.1rem .45rem;border-radius:.3
 .high{background:#b3261e;color:#fff}.medium{background:#f2c94c;color:#1b1b1b}.low{background:#d7e3fc;color:#1b1b1b}.info{background:#eee;color:#1b1b1b}
 .cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{border:1px solid #ddd;border-radius:.4rem;padding:.6rem .9rem;min-width:9rem}
 .card b{display:block;font-size:1.5rem}.warn{background:#fff4e5;border:1px solid #f2c94c;padding:.6rem .9rem;border-radius:.4rem}
-code{background:#f3f3f3;padding:0 .2rem;border-radius:.2rem}small{color:#555}";
+code{background:#f3f3f3;padding:0 .2rem;border-radius:.2rem;overflow-wrap:anywhere}small{color:#555}
+.wrap{overflow-x:auto}td.m{text-align:center}
+@media (max-width:700px){body{margin:1rem auto;font-size:14px}th,td{padding:.3rem}}";
 
 /// Renders the HTML report.
 pub fn render(r: &Report) -> String {
@@ -76,7 +78,7 @@ pub fn render(r: &Report) -> String {
     } else {
         let _ = writeln!(
             o,
-            "<table><thead><tr><th>Severity</th><th>Finding</th><th>What it means</th><th>Page</th></tr></thead><tbody>"
+            "<div class=wrap><table><thead><tr><th>Severity</th><th>Finding</th><th>What it means</th><th>Page</th></tr></thead><tbody>"
         );
         for f in &r.findings {
             let _ = writeln!(
@@ -85,17 +87,18 @@ pub fn render(r: &Report) -> String {
                 sev_class(f.severity),
                 f.severity,
                 f.kind,
-                e(&f.message),
+                prose(&f.message),
                 f.page.as_deref().map(e).unwrap_or_default()
             );
         }
-        let _ = writeln!(o, "</tbody></table>");
+        let _ = writeln!(o, "</tbody></table></div>");
     }
 
+    matrix(r, &mut o);
     let _ = writeln!(o, "<h2>Cookies ({})</h2>", r.cookies.len());
     let _ = writeln!(
         o,
-        "<table><thead><tr><th>Name</th><th>Domain</th><th>Category</th><th>Service</th><th>Lifetime</th>\
+        "<div class=wrap><table><thead><tr><th>Name</th><th>Domain</th><th>Category</th><th>Service</th><th>Lifetime</th>\
          <th>Party</th><th>Declared</th><th>Set by</th><th>First seen</th></tr></thead><tbody>"
     );
     for c in &r.cookies {
@@ -133,12 +136,12 @@ pub fn render(r: &Report) -> String {
             first.join("<br>")
         );
     }
-    let _ = writeln!(o, "</tbody></table>");
+    let _ = writeln!(o, "</tbody></table></div>");
 
     if !r.third_party_hosts.is_empty() {
         let _ = writeln!(
             o,
-            "<h2>Third parties contacted ({})</h2><table><thead><tr><th>Host</th><th>Service</th><th>Before consent</th><th>Declared</th><th>First page</th></tr></thead><tbody>",
+            "<h2>Third parties contacted ({})</h2><div class=wrap><table><thead><tr><th>Host</th><th>Service</th><th>Before consent</th><th>Declared</th><th>First page</th></tr></thead><tbody>",
             r.third_party_hosts.len()
         );
         for h in &r.third_party_hosts {
@@ -156,12 +159,12 @@ pub fn render(r: &Report) -> String {
                 e(&h.first_page)
             );
         }
-        let _ = writeln!(o, "</tbody></table>");
+        let _ = writeln!(o, "</tbody></table></div>");
     }
     if !r.refused_cookies.is_empty() {
         let _ = writeln!(
             o,
-            "<h2>Cookies the browser refused ({})</h2><p>The law covers the attempt too.</p><table><thead><tr><th>Name</th><th>From</th><th>Reason</th><th>Page</th></tr></thead><tbody>",
+            "<h2>Cookies the browser refused ({})</h2><p>The law covers the attempt too.</p><div class=wrap><table><thead><tr><th>Name</th><th>From</th><th>Reason</th><th>Page</th></tr></thead><tbody>",
             r.refused_cookies.len()
         );
         for c in r.refused_cookies.iter().take(500) {
@@ -174,12 +177,12 @@ pub fn render(r: &Report) -> String {
                 e(&c.page)
             );
         }
-        let _ = writeln!(o, "</tbody></table>");
+        let _ = writeln!(o, "</tbody></table></div>");
     }
     if !r.storage.is_empty() {
         let _ = writeln!(
             o,
-            "<h2>Web storage keys ({})</h2><table><thead><tr><th>Key</th><th>Kind</th><th>Origin</th><th>First page</th></tr></thead><tbody>",
+            "<h2>Web storage keys ({})</h2><div class=wrap><table><thead><tr><th>Key</th><th>Kind</th><th>Origin</th><th>First page</th></tr></thead><tbody>",
             r.storage.len()
         );
         for k in r.storage.iter().take(500) {
@@ -192,14 +195,14 @@ pub fn render(r: &Report) -> String {
                 e(&k.first_page)
             );
         }
-        let _ = writeln!(o, "</tbody></table>");
+        let _ = writeln!(o, "</tbody></table></div>");
     }
     let failed: Vec<_> = r.pages.iter().filter(|p| p.error.is_some()).collect();
     let _ = writeln!(o, "<h2>Pages with errors ({})</h2>", failed.len());
     if !failed.is_empty() {
         let _ = writeln!(
             o,
-            "<table><thead><tr><th>Page</th><th>Phase</th><th>Status</th><th>Error</th></tr></thead><tbody>"
+            "<div class=wrap><table><thead><tr><th>Page</th><th>Phase</th><th>Status</th><th>Error</th></tr></thead><tbody>"
         );
         for p in failed.iter().take(500) {
             let _ = writeln!(
@@ -211,7 +214,7 @@ pub fn render(r: &Report) -> String {
                 e(p.error.as_deref().unwrap_or(""))
             );
         }
-        let _ = writeln!(o, "</tbody></table>");
+        let _ = writeln!(o, "</tbody></table></div>");
     }
     let _ = writeln!(o, "</body></html>");
     o
@@ -226,5 +229,76 @@ fn phase_label(p: &str) -> &'static str {
         "none" => "Before any choice",
         "accept" => "After accept all",
         _ => "After reject all",
+    }
+}
+
+/// A message as prose: HTML-escaped, with `code` spans set as `<code>` instead of showing the
+/// backticks.
+pub fn prose(message: &str) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        // Odd parts are inside backticks, when the backtick that closes them exists.
+        if i % 2 == 1 && i + 1 < parts.len() {
+            let _ = write!(out, "<code>{}</code>", e(part));
+        } else {
+            out.push_str(&e(part));
+        }
+    }
+    out
+}
+
+/// Cookie × phase: which cookies each choice (no choice, accept all, reject all) brings.
+fn matrix(r: &Report, o: &mut String) {
+    use super::Phase;
+    let phases: Vec<Phase> = r.phases.iter().map(|p| p.phase).collect();
+    if r.cookies.is_empty() || phases.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        "<h2>What each choice brings</h2><div class=\"wrap\"><table id=\"matrix\"><thead><tr><th>Cookie</th><th>Category</th>"
+    );
+    for p in &phases {
+        let label = match p {
+            Phase::None => "No choice",
+            Phase::Accept => "Accept all",
+            Phase::Reject => "Reject all",
+        };
+        let _ = write!(o, "<th>{label}</th>");
+    }
+    let _ = writeln!(o, "</tr></thead><tbody>");
+    for c in &r.cookies {
+        let _ = write!(
+            o,
+            "<tr><td><code>{}</code> <small>{}</small></td><td>{}</td>",
+            e(&c.name),
+            e(&c.domain),
+            e(&c.category)
+        );
+        for p in &phases {
+            let seen = c.phases.contains(p);
+            let _ = write!(
+                o,
+                "<td class=\"m\" data-phase=\"{p}\">{}</td>",
+                if seen { "●" } else { "–" }
+            );
+        }
+        let _ = writeln!(o, "</tr>");
+    }
+    let _ = writeln!(o, "</tbody></table></div>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prose;
+
+    #[test]
+    fn backticks_become_code() {
+        assert_eq!(
+            prose("`_ga` (.example.no) is set before consent <b>"),
+            "<code>_ga</code> (.example.no) is set before consent &lt;b&gt;"
+        );
+        assert_eq!(prose("a `lone backtick"), "a lone backtick");
     }
 }

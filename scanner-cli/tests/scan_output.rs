@@ -187,6 +187,11 @@ fn json_junit_sarif_and_html_in_one_run() {
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("<code>_ga</code>"));
     assert!(
+        !page.contains('`'),
+        "messages read as prose, no Markdown backticks"
+    );
+    assert!(page.contains("id=\"matrix\""), "a cookie × phase matrix");
+    assert!(
         page.contains("weird&lt;&amp;&gt;&quot;name"),
         "cookie names are escaped"
     );
