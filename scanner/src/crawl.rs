@@ -29,7 +29,7 @@ const NOT_PAGES: &[&str] = &[
 /// county is its own site (`oslo.kommune.no`, `vestland.fylkeskommune.no`), whatever the list
 /// says. The list (as the `psl` crate carries it) agrees for `kommune.no` and `herad.no` but has
 /// no `fylkeskommune.no`, which would otherwise make all county councils one site.
-const OWN_SITE_UNDER: &[&str] = &["kommune.no", "fylkeskommune.no", "herad.no"];
+pub const OWN_SITE_UNDER: &[&str] = &["kommune.no", "fylkeskommune.no", "herad.no"];
 
 /// Most URLs differing only in their query string kept for one path (calendars, filters).
 const MAX_QUERY_VARIANTS_PER_PATH: usize = 10;
