@@ -1,5 +1,9 @@
-//! What to visit: URL normalisation, the site's scope, robots.txt, sitemaps and a breadth-first
-//! frontier bounded against crawler traps.
+//! What to visit: URL normalisation, the site's scope (registrable domains by the Public Suffix
+//! List through the `psl` crate, with Kapsel's municipality rule on top), robots.txt, sitemaps
+//! (read with roxmltree) and a breadth-first frontier bounded against crawler traps.
+//!
+//! robots.txt is still read by the small parser below (longest match wins, `*` and `$`);
+//! `texting_robots` is the kept crate it should move to, which has not been done yet.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -21,25 +25,11 @@ const NOT_PAGES: &[&str] = &[
     ".exe", ".dmg", ".msi", ".iso", ".epub", ".ics", ".vcf",
 ];
 
-/// Second-level labels under which registrations happen one level deeper.
-const TWO_LABEL_SUFFIXES: &[&str] = &[
-    "co.uk",
-    "org.uk",
-    "ac.uk",
-    "gov.uk",
-    "com.au",
-    "net.au",
-    "org.au",
-    "co.nz",
-    "co.jp",
-    "com.br",
-    "co.za",
-    "com.cn",
-    "priv.no",
-    "kommune.no",
-    "fylkeskommune.no",
-    "herad.no",
-];
+/// Kapsel's rule on top of the Public Suffix List: under these names each municipality or
+/// county is its own site (`oslo.kommune.no`, `vestland.fylkeskommune.no`), whatever the list
+/// says. The list (as the `psl` crate carries it) agrees for `kommune.no` and `herad.no` but has
+/// no `fylkeskommune.no`, which would otherwise make all county councils one site.
+pub const OWN_SITE_UNDER: &[&str] = &["kommune.no", "fylkeskommune.no", "herad.no"];
 
 /// Most URLs differing only in their query string kept for one path (calendars, filters).
 const MAX_QUERY_VARIANTS_PER_PATH: usize = 10;
@@ -70,25 +60,29 @@ pub fn normalise(url: &Url) -> Url {
     u
 }
 
-/// The registrable domain of a host (`www.oslo.kommune.no` → `oslo.kommune.no`,
-/// `www.facebook.com` → `facebook.com`); an IP address or a one-label name is its own.
+/// The registrable domain of a host by the Public Suffix List (`www.facebook.com` →
+/// `facebook.com`, `www.bbc.co.uk` → `bbc.co.uk`, and Norway's geographic second-level domains:
+/// `www.bergen.no` is registered under `bergen.no`), with Kapsel's rule for municipalities on
+/// top ([`OWN_SITE_UNDER`]: `www.oslo.kommune.no` → `oslo.kommune.no`). An IP address, a
+/// one-label name or a public suffix itself is its own.
 pub fn registrable_domain(host: &str) -> String {
     let host = host.trim_start_matches('.').trim_end_matches('.');
     let host = host.to_ascii_lowercase();
     if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
         return host;
     }
-    let labels: Vec<&str> = host.split('.').collect();
-    if labels.len() <= 2 {
+    for suffix in OWN_SITE_UNDER {
+        if let Some(rest) = host.strip_suffix(suffix).and_then(|r| r.strip_suffix('.')) {
+            if !rest.is_empty() {
+                let label = rest.rsplit('.').next().unwrap_or(rest);
+                return format!("{label}.{suffix}");
+            }
+        }
+    }
+    if !host.contains('.') {
         return host;
     }
-    let last_two = labels[labels.len() - 2..].join(".");
-    let keep = if TWO_LABEL_SUFFIXES.contains(&last_two.as_str()) {
-        3
-    } else {
-        2
-    };
-    labels[labels.len().saturating_sub(keep)..].join(".")
+    psl::domain_str(&host).map_or_else(|| host.clone(), str::to_string)
 }
 
 /// True when `host` belongs to the site whose registrable domain is `site`.
@@ -333,8 +327,8 @@ impl Fetcher {
             let Some(text) = self.get_text(&map) else {
                 continue;
             };
-            let is_index = text.contains("<sitemapindex");
-            for loc in xml_locs(&text) {
+            let (is_index, locs) = read_sitemap(&text);
+            for loc in locs {
                 let Ok(u) = map.join(&loc) else { continue };
                 if is_index {
                     queue.push_back(u);
@@ -347,28 +341,34 @@ impl Fetcher {
     }
 }
 
-/// The `<loc>` values of a sitemap, entities decoded.
+/// The `<loc>` values of a sitemap or sitemap index, and whether it is an index, read with an
+/// XML parser (roxmltree) so that namespaces, prefixes, CDATA and entities are handled. A
+/// document that is not well-formed XML gives nothing.
+fn read_sitemap(text: &str) -> (bool, Vec<String>) {
+    let Ok(doc) = roxmltree::Document::parse(text) else {
+        return (false, Vec::new());
+    };
+    let is_index = doc.root_element().tag_name().name() == "sitemapindex";
+    let locs = doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "loc")
+        .filter_map(|n| {
+            let text: String = n
+                .descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect();
+            let text = text.trim();
+            (!text.is_empty()).then(|| text.to_string())
+        })
+        .collect();
+    (is_index, locs)
+}
+
+/// The `<loc>` values of a sitemap.
+#[cfg(test)]
 fn xml_locs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("<loc>") {
-        rest = &rest[start + 5..];
-        let Some(end) = rest.find("</loc>") else {
-            break;
-        };
-        let value = rest[..end]
-            .trim()
-            .trim_start_matches("<![CDATA[")
-            .trim_end_matches("]]>")
-            .replace("&amp;", "&")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&apos;", "'");
-        out.push(value);
-        rest = &rest[end..];
-    }
-    out
+    read_sitemap(text).1
 }
 
 /// How a page came into the crawl.
@@ -536,6 +536,37 @@ mod tests {
     }
 
     #[test]
+    fn public_suffix_list_with_the_municipality_rule() {
+        // The list: deeper registrations and Norway's geographic second-level domains.
+        assert_eq!(registrable_domain("www.bbc.co.uk"), "bbc.co.uk");
+        assert_eq!(registrable_domain("a.b.example.com.au"), "example.com.au");
+        assert_eq!(registrable_domain("x.priv.no"), "x.priv.no");
+        assert_eq!(registrable_domain("www.bergen.no"), "www.bergen.no");
+        assert_eq!(registrable_domain("www.uio.no"), "uio.no");
+        assert!(psl::suffix_str("bergen.no") == Some("bergen.no"));
+        // What the list says about the municipalities: kommune.no and herad.no are suffixes,
+        // fylkeskommune.no is not; the rule makes each county its own site all the same.
+        assert_eq!(psl::suffix_str("oslo.kommune.no"), Some("kommune.no"));
+        assert_eq!(psl::suffix_str("os.herad.no"), Some("herad.no"));
+        assert_eq!(
+            psl::domain_str("www.vestland.fylkeskommune.no"),
+            Some("fylkeskommune.no")
+        );
+        assert_eq!(
+            registrable_domain("www.vestland.fylkeskommune.no"),
+            "vestland.fylkeskommune.no"
+        );
+        assert_eq!(
+            registrable_domain("innsyn.nordre-land.kommune.no"),
+            "nordre-land.kommune.no"
+        );
+        assert_eq!(registrable_domain("www.os.herad.no"), "os.herad.no");
+        assert_eq!(registrable_domain("kommune.no"), "kommune.no");
+        // Unlisted top-level names (test hosts) keep one label under them.
+        assert_eq!(registrable_domain("www.eksempel.test"), "eksempel.test");
+    }
+
+    #[test]
     fn robots_longest_rule_wins() {
         let r = Robots::parse(
             "User-agent: other\nDisallow: /\n\nUser-agent: *\nDisallow: /private\nAllow: /private/open\nDisallow: /*.php$\nSitemap: https://e.com/s.xml\n",
@@ -589,5 +620,23 @@ mod tests {
     fn sitemap_locs() {
         let locs = xml_locs("<urlset><url><loc> https://e.com/a?x=1&amp;y=2 </loc></url><url><loc>https://e.com/b</loc></url></urlset>");
         assert_eq!(locs, vec!["https://e.com/a?x=1&y=2", "https://e.com/b"]);
+    }
+
+    #[test]
+    fn sitemaps_with_namespaces_cdata_and_entities() {
+        let (index, locs) = read_sitemap(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc><![CDATA[https://e.com/c?a=1&b=2]]></loc></url><url><loc>https://e.com/&#248;</loc></url></urlset>",
+        );
+        assert!(!index);
+        assert_eq!(
+            locs,
+            vec!["https://e.com/c?a=1&b=2", "https://e.com/\u{f8}"]
+        );
+        let (index, locs) = read_sitemap(
+            "<sm:sitemapindex xmlns:sm=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sm:sitemap><sm:loc>https://e.com/s1.xml</sm:loc></sm:sitemap></sm:sitemapindex>",
+        );
+        assert!(index);
+        assert_eq!(locs, vec!["https://e.com/s1.xml"]);
+        assert_eq!(read_sitemap("<html><p>not a sitemap"), (false, vec![]));
     }
 }

@@ -47,12 +47,12 @@ pub mod category;
 pub mod check;
 #[cfg(feature = "std")]
 pub mod declaration;
-#[cfg(feature = "draft")]
-pub mod draft;
 #[cfg(feature = "std")]
 pub mod declaration_schema;
 #[cfg(feature = "std")]
 pub mod distance;
+#[cfg(feature = "draft")]
+pub mod draft;
 #[cfg(feature = "std")]
 pub mod extract;
 #[cfg(feature = "std")]
