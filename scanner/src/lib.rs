@@ -22,11 +22,16 @@
 //!
 //! # What it holds, and what it must not
 //! The browser ([`browser`]), the crawl ([`crawl`], [`runner`]), one page's visit ([`page`]),
-//! merging what pages showed ([`observe`]), pressing a banner ([`consent`]), reading a privacy
-//! statement ([`statement`]) and classification into findings ([`classify`]). It fills the
-//! report model of `kapsel-report` and never formats it: writers live there. It parses no
-//! command line and prints nothing; the CLI turns arguments into [`Options`] and the report into
-//! files and an exit status.
+//! one collector per thing observed ([`collectors`]: cookie jar, `Set-Cookie` lines and refused
+//! cookies, `document.cookie` writes, DOM storage, hosts, links, the consent banner), merging
+//! their typed results over pages and phases ([`observe`]), pressing a banner ([`consent`]),
+//! reading a privacy statement ([`statement`]) and classification into findings ([`classify`]).
+//! It fills the report model of `kapsel-report` and never formats it: writers live there, and
+//! collectors only observe. It parses no command line and prints nothing; the CLI turns
+//! arguments into [`Options`] and the report into files and an exit status.
+//!
+//! [`scan`] reads as its steps: set up (check the options, read the statement, robots.txt and
+//! sitemaps), run each consent phase, assemble the report, classify, finish.
 //!
 //! # Design
 //!
@@ -59,10 +64,11 @@
 //! three times, URLs under 1,000 characters, at most 500 links read per page. robots.txt is
 //! honoured unless `--ignore-robots`. `--concurrency` tabs in one browser pull from one frontier.
 //!
-//! **A page** ([`page`]). Navigate; wait for the load event and for the network to go quiet
-//! (requests started vs finished, `--wait` of silence, bounded by `--timeout`); scroll a screen
-//! at a time to the end so lazy embeds load; wait again; read links, storage keys and the jar.
-//! A listener records `Set-Cookie` lines with the responding host and the lifetime they asked
+//! **A page** ([`page`], [`collectors`]). Navigate; wait for the load event and for the network
+//! to go quiet (requests started vs finished, `--wait` of silence, bounded by `--timeout`);
+//! scroll a screen at a time to the end so lazy embeds load; wait again; then each collector's
+//! post-load step (press the banner, read links) and its data (storage keys, the jar).
+//! Collectors record `Set-Cookie` lines with the responding host and the lifetime they asked
 //! for (Chromium caps stored lifetimes at 400 days; both are kept), the cookies Chromium refused
 //! with its reasons, every host contacted, DOM-storage writes, and `document.cookie` writes with
 //! the writing script's URL (a setter installed before page scripts run).
@@ -90,6 +96,7 @@ use url::Url;
 
 pub mod browser;
 pub mod classify;
+pub mod collectors;
 pub mod consent;
 pub mod crawl;
 pub mod observe;

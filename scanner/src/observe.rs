@@ -1,4 +1,4 @@
-//! Merging what each page showed into one record per cookie, host, storage key and page, over
+//! Merging what each page showed (the collectors' typed results, `crate::collectors`) into one record per cookie, host, storage key and page, over
 //! all pages and phases. Workers feed it page by page under a lock; the first page (in crawl
 //! order) that shows a cookie in a phase is where it was first seen.
 
@@ -7,8 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
+use crate::collectors::PageData;
 use crate::crawl::same_site;
-use crate::page::Log;
 use kapsel_report::{self as report, Phase, PhaseSighting, SetBy};
 
 /// Most cookies kept (a `document.cookie` spammer cannot exhaust memory).
@@ -81,15 +81,8 @@ impl Observations {
         }
     }
 
-    /// Adds one page's snapshot and log.
-    pub fn add_page(
-        &mut self,
-        phase: Phase,
-        page_url: &str,
-        cookies: &[Value],
-        log: &Log,
-        top_storage: &[(String, bool, String)],
-    ) {
+    /// Adds what the collectors saw on one page.
+    pub fn add_page(&mut self, phase: Phase, page_url: &str, log: &PageData) {
         let now = now_unix();
         let set_here: std::collections::HashSet<String> = log
             .set_cookie_lines
@@ -97,7 +90,7 @@ impl Observations {
             .map(|(_, line)| cookie_name(line))
             .chain(log.script_writes.iter().map(|(line, _)| cookie_name(line)))
             .collect();
-        for c in cookies {
+        for c in &log.jar {
             let name = c
                 .get("name")
                 .and_then(Value::as_str)
@@ -179,7 +172,7 @@ impl Observations {
             e.0 += u64::from(*n);
             e.1.insert(phase);
         }
-        for (origin, local, key) in log.storage.iter().chain(top_storage) {
+        for (origin, local, key) in log.storage_writes.iter().chain(&log.storage_keys) {
             let k = (
                 if *local { "local" } else { "session" }.to_string(),
                 origin.clone(),

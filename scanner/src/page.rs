@@ -1,11 +1,10 @@
 //! Visiting one page in one tab: navigate, wait for the load and for the network to go quiet,
-//! scroll to the end for lazy embeds, then read links, storage and the cookie jar. A listener on
-//! the tab records what the protocol tells along the way: raw `Set-Cookie` lines and the cookies
-//! Chromium refused (`Network.responseReceivedExtraInfo`), every host contacted, storage writes
-//! (`DOMStorage`), and `document.cookie` writes with the script that made them (an injected
-//! setter reporting through a binding).
+//! scroll to the end for lazy embeds. The tab's own listener follows only what the visit needs
+//! (requests in flight, the main document's status, the load event, dialogs, a crash); what a
+//! page shows is recorded by the collectors (`crate::collectors`), which the runner attaches to
+//! the tab.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,30 +13,15 @@ use headless_chrome::Tab;
 use serde_json::Value;
 
 use crate::browser::{self, call, eval, BrowserError, Result};
-
-/// Most links kept from one page (hostile pages may hold millions).
-pub const MAX_LINKS_PER_PAGE: usize = 500;
-/// Most `Set-Cookie` lines, refused cookies, script writes and storage keys kept per page.
-const MAX_EVENTS_PER_PAGE: usize = 2_000;
+use crate::collectors::Collector;
 
 /// What happened while a page was loading, filled by the tab's event listener.
 #[derive(Default, Debug)]
 pub struct Log {
-    requests: HashMap<String, String>,
     inflight: HashSet<String>,
     last_activity: Option<Instant>,
     /// Status and URL of the main document's last response.
     pub main_status: Option<(u32, String)>,
-    /// `(response URL, Set-Cookie line)` pairs.
-    pub set_cookie_lines: Vec<(String, String)>,
-    /// Cookies Chromium refused: response URL, line, reasons.
-    pub refused: Vec<(String, String, Vec<String>)>,
-    /// Hosts requested and how often.
-    pub hosts: BTreeMap<String, u32>,
-    /// Storage writes: origin, local?, key.
-    pub storage: Vec<(String, bool, String)>,
-    /// `document.cookie` writes: cookie line, script URL (or document URL).
-    pub script_writes: Vec<(String, String)>,
     load_fired: Option<Instant>,
     dialog_pending: bool,
     crashed: bool,
@@ -46,9 +30,6 @@ pub struct Log {
 impl Log {
     fn touch(&mut self) {
         self.last_activity = Some(Instant::now());
-    }
-    fn full(&self, len: usize) -> bool {
-        len >= MAX_EVENTS_PER_PAGE
     }
 }
 
@@ -59,35 +40,21 @@ pub struct PageTab {
     log: Arc<Mutex<Log>>,
 }
 
-/// The name of the binding the injected `document.cookie` setter reports through.
-const BINDING: &str = "__kapselCookieWrite";
-
-/// Runs in every frame before the page's scripts: silences dialogs and reports cookie writes.
+/// Runs in every frame before the page's scripts: silences dialogs.
 const PRELUDE: &str = r#"(() => {
   try {
     window.alert = () => {}; window.confirm = () => false; window.prompt = () => null; window.print = () => {};
-    const d = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
-    if (!d || !d.set) return;
-    let n = 0;
-    Object.defineProperty(Document.prototype, 'cookie', {
-      configurable: true, enumerable: true,
-      get() { return d.get.call(this); },
-      set(v) {
-        try {
-          if (n++ < 300 && typeof window.__kapselCookieWrite === 'function') {
-            const m = String(new Error().stack || '').match(/(https?:\/\/[^\s)]+?)(?::\d+){0,2}(?:\)|\s|$)/);
-            window.__kapselCookieWrite(JSON.stringify({ args: [String(v).slice(0, 4096), m ? m[1] : String(location.href)] }));
-          }
-        } catch (e) {}
-        return d.set.call(this, v);
-      }
-    });
   } catch (e) {}
 })();"#;
 
 impl PageTab {
-    /// Opens a tab, enables the domains it listens to and installs the prelude.
-    pub fn open(chromium: &browser::Chromium, timeout: Duration) -> Result<PageTab> {
+    /// Opens a tab, tells each collector about it, enables the domains it listens to and
+    /// installs the prelude.
+    pub fn open(
+        chromium: &browser::Chromium,
+        timeout: Duration,
+        collectors: &mut [Box<dyn Collector>],
+    ) -> Result<PageTab> {
         let tab = chromium.new_tab()?;
         tab.set_default_timeout(timeout);
         let log = Arc::new(Mutex::new(Log::default()));
@@ -98,34 +65,12 @@ impl PageTab {
             record(&mut log, event, &main_frame);
         }))
         .map_err(|e| BrowserError::with_context("listening to a tab", e))?;
-        let sink = Arc::clone(&log);
-        tab.expose_function(
-            BINDING,
-            Arc::new(move |payload: Value| {
-                let Some(text) = payload.as_str() else { return };
-                let Ok(v) = serde_json::from_str::<Value>(text) else {
-                    return;
-                };
-                let args = v.get("args").and_then(Value::as_array);
-                let (Some(line), Some(source)) = (
-                    args.and_then(|a| a.first()).and_then(Value::as_str),
-                    args.and_then(|a| a.get(1)).and_then(Value::as_str),
-                ) else {
-                    return;
-                };
-                if let Ok(mut log) = sink.lock() {
-                    if !log.full(log.script_writes.len()) {
-                        log.script_writes
-                            .push((line.to_string(), source.to_string()));
-                    }
-                }
-            }),
-        )
-        .map_err(|e| BrowserError::with_context("exposing the cookie-write binding", e))?;
+        for collector in collectors.iter_mut() {
+            collector.add_target(&tab)?;
+        }
         tab.enable_runtime()
             .map_err(|e| BrowserError::with_context("enabling the runtime", e))?;
         call(&tab, browser::NetworkEnable {})?;
-        let _ = call(&tab, browser::DomStorageEnable {});
         call(
             &tab,
             browser::AddScript {
@@ -249,81 +194,15 @@ impl PageTab {
             })"#,
         );
     }
-
-    /// The links on the page (absolute, at most [`MAX_LINKS_PER_PAGE`] distinct).
-    pub fn links(&self) -> Vec<String> {
-        let v = eval(
-            &self.tab,
-            r#"(() => { const out = new Set(); const as = document.querySelectorAll('a[href], area[href]');
-                for (let i = 0; i < as.length && i < 20000 && out.size < 500; i++) {
-                  const h = as[i].href; if (typeof h === 'string' && h.length < 2048) out.add(h); }
-                return Array.from(out); })()"#,
-        )
-        .unwrap_or(Value::Null);
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .take(MAX_LINKS_PER_PAGE)
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// Keys in the top document's localStorage and sessionStorage: `(origin, local?, key)`.
-    pub fn storage_keys(&self) -> Vec<(String, bool, String)> {
-        let v = eval(
-            &self.tab,
-            r#"(() => { const out = []; const o = location.origin;
-                try { for (let i = 0; i < localStorage.length && i < 500; i++) out.push([o, true, localStorage.key(i)]); } catch (e) {}
-                try { for (let i = 0; i < sessionStorage.length && i < 500; i++) out.push([o, false, sessionStorage.key(i)]); } catch (e) {}
-                return out; })()"#,
-        )
-        .unwrap_or(Value::Null);
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|e| {
-                        Some((
-                            e.get(0)?.as_str()?.to_string(),
-                            e.get(1)?.as_bool()?,
-                            e.get(2)?.as_str()?.to_string(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// Every cookie in the browser, as Chromium reports it.
-    pub fn all_cookies(&self) -> Result<Vec<Value>> {
-        let v = call(&self.tab, browser::GetAllCookies {})?;
-        Ok(v.get("cookies")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default())
-    }
-}
-
-fn host_of(url: &str) -> Option<String> {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
 }
 
 fn record(log: &mut Log, event: &Event, main_frame: &str) {
     match event {
         Event::NetworkRequestWillBeSent(e) => {
             let p = &e.params;
-            let url = p.request.url.clone();
+            let url = &p.request.url;
             if url.starts_with("data:") || url.starts_with("blob:") {
                 return;
-            }
-            if let Some(host) = host_of(&url) {
-                if log.hosts.len() < MAX_EVENTS_PER_PAGE || log.hosts.contains_key(&host) {
-                    *log.hosts.entry(host).or_insert(0) += 1;
-                }
             }
             if let Some(resp) = &p.redirect_response {
                 if p.frame_id.as_deref() == Some(main_frame)
@@ -334,9 +213,6 @@ fn record(log: &mut Log, event: &Event, main_frame: &str) {
                 {
                     log.main_status = Some((resp.status, resp.url.clone()));
                 }
-            }
-            if log.requests.len() < 20_000 {
-                log.requests.insert(p.request_id.clone(), url);
             }
             log.inflight.insert(p.request_id.clone());
             log.touch();
@@ -360,44 +236,6 @@ fn record(log: &mut Log, event: &Event, main_frame: &str) {
         Event::NetworkLoadingFailed(e) => {
             log.inflight.remove(&e.params.request_id);
             log.touch();
-        }
-        Event::NetworkResponseReceivedExtraInfo(e) => {
-            let p = &e.params;
-            let url = log.requests.get(&p.request_id).cloned().unwrap_or_default();
-            if let Some(Value::Object(headers)) = &p.headers.0 {
-                for (name, value) in headers {
-                    if name.eq_ignore_ascii_case("set-cookie") {
-                        if let Some(v) = value.as_str() {
-                            for line in v.split('\n').filter(|l| !l.trim().is_empty()) {
-                                if !log.full(log.set_cookie_lines.len()) {
-                                    log.set_cookie_lines.push((url.clone(), line.to_string()));
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            for blocked in &p.blocked_cookies {
-                if log.full(log.refused.len()) {
-                    break;
-                }
-                let reasons = blocked
-                    .blocked_reasons
-                    .iter()
-                    .filter_map(|r| serde_json::to_value(r).ok())
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect();
-                log.refused
-                    .push((url.clone(), blocked.cookie_line.clone(), reasons));
-            }
-        }
-        Event::DOMStorageDomStorageItemAdded(e) => {
-            let p = &e.params;
-            let origin = p.storage_id.security_origin.clone().unwrap_or_default();
-            if !log.full(log.storage.len()) {
-                log.storage
-                    .push((origin, p.storage_id.is_local_storage, p.key.clone()));
-            }
         }
         Event::PageLoadEventFired(_) => {
             log.load_fired.get_or_insert_with(Instant::now);

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use crate::browser::{BrowserConfig, Chromium, Result};
-use crate::consent::{self, Choice};
+use crate::collectors::banner::{BannerSettings, PhaseBanner};
+use crate::collectors::{self, Collector, PageData, PageEnd, PhaseCollectors, Visit};
+use crate::consent::Choice;
 use crate::crawl::{Frontier, Pending, Via};
 use crate::observe::Observations;
 use crate::page::PageTab;
@@ -143,8 +145,23 @@ impl Plan {
     }
 }
 
+/// What a phase's workers share.
+struct PhaseWork<'a> {
+    cfg: &'a CrawlConfig,
+    phase: Phase,
+    discovering: bool,
+    collectors: PhaseCollectors,
+    shared: SharedBrowser,
+    plan: Mutex<Plan>,
+    busy: AtomicUsize,
+    loaded: Mutex<Vec<(usize, Pending)>>,
+    order: AtomicUsize,
+    obs: &'a Mutex<Observations>,
+    stop: &'a Stop,
+    progress: &'a Tracker,
+}
+
 /// Runs one phase. `frontier` discovers pages; otherwise `fixed` lists them.
-#[allow(clippy::too_many_arguments)]
 pub fn run_phase(
     cfg: &CrawlConfig,
     phase: Phase,
@@ -155,22 +172,42 @@ pub fn run_phase(
     progress: &Tracker,
 ) -> Result<PhaseOutcome> {
     let chromium = cfg.browser.launch()?;
-    let shared = SharedBrowser {
-        current: RwLock::new((0, Arc::new(chromium))),
-        config: cfg.browser.clone(),
-    };
-    let discovering = frontier.is_some();
-    let plan = Mutex::new(match frontier {
-        Some(f) => Plan::Discover(Box::new(f)),
-        None => Plan::Fixed(fixed.into_iter().collect()),
-    });
-    let busy = AtomicUsize::new(0);
-    let loaded: Mutex<Vec<(usize, Pending)>> = Mutex::new(Vec::new());
-    let order = AtomicUsize::new(0);
     let choice = match phase {
         Phase::None => None,
         Phase::Accept => Some(Choice::Accept),
         Phase::Reject => Some(Choice::Reject),
+    };
+    let phase_banner = PhaseBanner::default();
+    let discovering = frontier.is_some();
+    let work = PhaseWork {
+        cfg,
+        phase,
+        discovering,
+        collectors: PhaseCollectors {
+            banner: choice.map(|choice| BannerSettings {
+                choice,
+                patience: cfg.banner_patience,
+                timeout: cfg.timeout,
+                quiet: cfg.quiet,
+                dwell: cfg.dwell,
+                phase_banner: Arc::clone(&phase_banner),
+            }),
+            discovering,
+        },
+        shared: SharedBrowser {
+            current: RwLock::new((0, Arc::new(chromium))),
+            config: cfg.browser.clone(),
+        },
+        plan: Mutex::new(match frontier {
+            Some(f) => Plan::Discover(Box::new(f)),
+            None => Plan::Fixed(fixed.into_iter().collect()),
+        }),
+        busy: AtomicUsize::new(0),
+        loaded: Mutex::new(Vec::new()),
+        order: AtomicUsize::new(0),
+        obs,
+        stop,
+        progress,
     };
     let mut info = PhaseInfo {
         phase,
@@ -181,45 +218,27 @@ pub fn run_phase(
         clicked_on: None,
         note: String::new(),
     };
-    let banner: Mutex<Option<(consent::BannerResult, String)>> = Mutex::new(None);
 
     // With a consent choice, the first page is visited alone so the choice is made before the
     // other tabs load pages (they then carry the consent cookie).
     let first_alone = choice.is_some();
-    let workers = if first_alone { 1 } else { cfg.concurrency };
     let visit_all = |worker_count: usize, pages_limit: Option<usize>| {
         std::thread::scope(|scope| {
             for _ in 0..worker_count {
-                scope.spawn(|| {
-                    worker(
-                        cfg,
-                        phase,
-                        discovering,
-                        choice,
-                        &shared,
-                        &plan,
-                        &busy,
-                        &loaded,
-                        &order,
-                        &banner,
-                        obs,
-                        stop,
-                        progress,
-                        pages_limit,
-                    )
-                });
+                scope.spawn(|| worker(&work, pages_limit));
             }
         });
     };
     if first_alone {
         visit_all(1, Some(1));
     }
-    visit_all(workers.max(cfg.concurrency), None);
+    visit_all(cfg.concurrency, None);
 
+    let (loaded, order) = (work.loaded, work.order);
     let mut loaded = loaded.into_inner().unwrap_or_default();
     loaded.sort_by_key(|(i, _)| *i);
     info.pages = order.load(Ordering::SeqCst);
-    let banner = banner.into_inner().unwrap_or_default();
+    let banner = phase_banner.lock().ok().and_then(|b| b.clone());
     if let Some((b, page)) = banner {
         info.banner_found = b.kind.is_some() || b.clicked.is_some();
         info.banner = b.kind.clone();
@@ -245,192 +264,205 @@ pub fn run_phase(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn worker(
-    cfg: &CrawlConfig,
-    phase: Phase,
-    discovering: bool,
-    choice: Option<Choice>,
-    shared: &SharedBrowser,
-    plan: &Mutex<Plan>,
-    busy: &AtomicUsize,
-    loaded: &Mutex<Vec<(usize, Pending)>>,
-    order: &AtomicUsize,
-    banner: &Mutex<Option<(consent::BannerResult, String)>>,
-    obs: &Mutex<Observations>,
-    stop: &Stop,
-    progress: &Tracker,
-    pages_limit: Option<usize>,
-) {
-    let mut tab: Option<(u64, PageTab)> = None;
+/// A tab with the collectors attached to it, of one browser generation.
+struct Visitor {
+    generation: u64,
+    tab: PageTab,
+    collectors: Vec<Box<dyn Collector>>,
+}
+
+/// One worker: pulls pages from the plan until it is empty, the stop is pulled or its page
+/// limit is reached.
+fn worker(work: &PhaseWork<'_>, pages_limit: Option<usize>) {
+    let mut visitor: Option<Visitor> = None;
     let mut done = 0usize;
     loop {
-        if stop.requested() || pages_limit.is_some_and(|l| done >= l) {
+        if work.stop.requested() || pages_limit.is_some_and(|l| done >= l) {
             return;
         }
         let next = {
-            let mut p = plan.lock().unwrap_or_else(|e| e.into_inner());
+            let mut p = work.plan.lock().unwrap_or_else(|e| e.into_inner());
             let n = p.pop();
             if n.is_some() {
-                busy.fetch_add(1, Ordering::SeqCst);
+                work.busy.fetch_add(1, Ordering::SeqCst);
             }
             n
         };
         let Some(pending) = next else {
-            if busy.load(Ordering::SeqCst) == 0 {
+            if work.busy.load(Ordering::SeqCst) == 0 {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
             continue;
         };
         done += 1;
-        let index = order.fetch_add(1, Ordering::SeqCst);
-        progress.set_message(format!("[{phase}] {}", pending.url));
+        let index = work.order.fetch_add(1, Ordering::SeqCst);
+        work.progress
+            .set_message(format!("[{}] {}", work.phase, pending.url));
+        let (page, links) = visit_page(work, &mut visitor, &pending);
+        record_page(work, page, links, index, &pending);
+        work.progress.inc(1);
+        work.busy.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
-        // A tab of the current browser generation.
-        let (generation, chromium) = shared.get();
-        if tab.as_ref().is_none_or(|(g, _)| *g != generation) {
-            tab = PageTab::open(&chromium, cfg.timeout)
-                .ok()
-                .map(|t| (generation, t));
+/// Visits one page in the worker's tab (opening one, with fresh collectors, when the browser is
+/// new) and merges what the collectors saw. Returns the page record and its links.
+fn visit_page(
+    work: &PhaseWork<'_>,
+    visitor: &mut Option<Visitor>,
+    pending: &Pending,
+) -> (report::Page, Vec<String>) {
+    let cfg = work.cfg;
+    let phase = work.phase;
+    let (generation, chromium) = work.shared.get();
+    if visitor.as_ref().is_none_or(|v| v.generation != generation) {
+        let mut collectors = collectors::for_phase(&work.collectors);
+        *visitor = PageTab::open(&chromium, cfg.timeout, &mut collectors)
+            .ok()
+            .map(|tab| Visitor {
+                generation,
+                tab,
+                collectors,
+            });
+    }
+    let started = Instant::now();
+    let mut page = report::Page {
+        url: pending.url.to_string(),
+        final_url: None,
+        phase,
+        status: None,
+        error: None,
+        depth: pending.depth,
+        via: match pending.via {
+            Via::Start => "start",
+            Via::Sitemap => "sitemap",
+            Via::Link => "link",
         }
-        let started = Instant::now();
-        let mut page = report::Page {
-            url: pending.url.to_string(),
-            final_url: None,
-            phase,
-            status: None,
-            error: None,
-            depth: pending.depth,
-            via: match pending.via {
-                Via::Start => "start",
-                Via::Sitemap => "sitemap",
-                Via::Link => "link",
+        .into(),
+        millis: 0,
+    };
+    let mut links = Vec::new();
+    match visitor.as_mut() {
+        None => page.error = Some("could not open a browser tab".into()),
+        Some(v) => {
+            let t = &v.tab;
+            let visit = Visit {
+                phase,
+                url: pending.url.as_str(),
+            };
+            for c in v.collectors.iter_mut() {
+                c.init(&visit);
             }
-            .into(),
-            millis: 0,
-        };
-        let mut links = Vec::new();
-        match &tab {
-            None => page.error = Some("could not open a browser tab".into()),
-            Some((_, t)) => {
-                let deadline = started + cfg.timeout;
-                page.error = t.load(pending.url.as_str(), cfg.timeout, cfg.quiet, cfg.dwell);
-                if page.error.is_none() {
-                    t.scroll_to_end();
-                    let rest = deadline.saturating_duration_since(Instant::now());
-                    t.wait(
-                        Instant::now() + rest.max(Duration::from_millis(500)),
-                        cfg.quiet,
-                        None,
-                    );
-                    if let Some(choice) = choice {
-                        let already = banner
-                            .lock()
-                            .map(|b| b.as_ref().is_some_and(|(r, _)| r.clicked.is_some()))
-                            .unwrap_or(false);
-                        let patience = if already {
-                            Duration::ZERO
-                        } else {
-                            cfg.banner_patience
-                        };
-                        let result = consent::press(t, choice, patience);
-                        if result.clicked.is_some() {
-                            t.wait(Instant::now() + cfg.timeout, cfg.quiet, Some(cfg.dwell));
-                        }
-                        if let Ok(mut b) = banner.lock() {
-                            let keep_old = b.as_ref().is_some_and(|(r, _)| {
-                                r.clicked.is_some() || (r.kind.is_some() && result.kind.is_none())
-                            });
-                            if !keep_old {
-                                *b = Some((result, pending.url.to_string()));
-                            }
-                        }
-                    }
-                    if discovering {
-                        links = t.links();
-                    }
-                }
-                let log = t.take_log();
-                if let Some((status, final_url)) = &log.main_status {
-                    page.status = Some(*status);
-                    if final_url != pending.url.as_str() {
-                        page.final_url = Some(final_url.clone());
-                    }
-                    if *status >= 400 && page.error.is_none() {
-                        page.error = Some(format!("HTTP {status}"));
-                    }
-                }
-                let crashed = t.crashed();
-                let cookies = if crashed {
-                    Ok(Vec::new())
-                } else {
-                    t.all_cookies()
-                };
-                let storage = if crashed || page.error.is_some() {
-                    Vec::new()
-                } else {
-                    t.storage_keys()
-                };
-                match cookies {
-                    Ok(cookies) => {
-                        if let Ok(mut o) = obs.lock() {
-                            o.add_page(phase, pending.url.as_str(), &cookies, &log, &storage);
-                        }
-                    }
-                    Err(e) => {
-                        page.error
-                            .get_or_insert_with(|| format!("browser lost: {e}"));
-                    }
-                }
-                if crashed {
-                    page.error = Some("the page's renderer crashed".into());
-                    let _ = t.tab.close(false);
-                    tab = None;
-                }
-            }
-        }
-        if page.error.is_some() && !stop.requested() && !chromium.alive() {
-            // The browser died: restart it (a fresh profile, so later pages start clean).
-            page.error = page
-                .error
-                .map(|e| format!("{e} (the browser died and was restarted)"));
-            let _ = shared.restart_if_dead(generation);
-            tab = None;
-        }
-        page.millis = started.elapsed().as_millis() as u64;
-        let ok = page.error.is_none();
-        if let Some(final_url) = page.final_url.as_deref().and_then(|u| Url::parse(u).ok()) {
-            if let Ok(mut p) = plan.lock() {
-                if let Plan::Discover(f) = &mut *p {
-                    f.mark_seen(&final_url);
-                }
-            }
-        }
-        if let Ok(mut o) = obs.lock() {
-            o.pages.push(page);
-        }
-        if ok || pending.via == Via::Start {
-            if let Ok(mut l) = loaded.lock() {
-                l.push((index, pending.clone()));
-            }
-        }
-        if discovering {
-            let base = pending.url.clone();
-            let mut p = plan.lock().unwrap_or_else(|e| e.into_inner());
-            if let Plan::Discover(f) = &mut *p {
-                for link in &links {
-                    if let Ok(u) = base.join(link) {
-                        f.push(&u, pending.depth + 1, Via::Link);
-                    }
-                }
-                progress.set_length(
-                    (progress.position() + 1 + f.remaining() as u64)
-                        .max(progress.length().unwrap_or(0)),
+            let deadline = started + cfg.timeout;
+            page.error = t.load(pending.url.as_str(), cfg.timeout, cfg.quiet, cfg.dwell);
+            if page.error.is_none() {
+                t.scroll_to_end();
+                let rest = deadline.saturating_duration_since(Instant::now());
+                t.wait(
+                    Instant::now() + rest.max(Duration::from_millis(500)),
+                    cfg.quiet,
+                    None,
                 );
+                for c in v.collectors.iter_mut() {
+                    c.post_load(t, &visit);
+                }
+            }
+            let log = t.take_log();
+            if let Some((status, final_url)) = &log.main_status {
+                page.status = Some(*status);
+                if final_url != pending.url.as_str() {
+                    page.final_url = Some(final_url.clone());
+                }
+                if *status >= 400 && page.error.is_none() {
+                    page.error = Some(format!("HTTP {status}"));
+                }
+            }
+            let crashed = t.crashed();
+            let end = PageEnd {
+                loaded: page.error.is_none(),
+                crashed,
+            };
+            let mut data = PageData::default();
+            let mut lost = None;
+            for c in v.collectors.iter_mut() {
+                match c.get_data(t, &end) {
+                    Ok(d) => data.add(d),
+                    Err(e) => {
+                        lost.get_or_insert(e);
+                    }
+                }
+            }
+            links = std::mem::take(&mut data.links);
+            match lost {
+                None => {
+                    if let Ok(mut o) = work.obs.lock() {
+                        o.add_page(phase, pending.url.as_str(), &data);
+                    }
+                }
+                Some(e) => {
+                    page.error
+                        .get_or_insert_with(|| format!("browser lost: {e}"));
+                }
+            }
+            if crashed {
+                page.error = Some("the page's renderer crashed".into());
+                let _ = t.tab.close(false);
+                *visitor = None;
             }
         }
-        progress.inc(1);
-        busy.fetch_sub(1, Ordering::SeqCst);
+    }
+    if page.error.is_some() && !work.stop.requested() && !chromium.alive() {
+        // The browser died: restart it (a fresh profile, so later pages start clean).
+        page.error = page
+            .error
+            .map(|e| format!("{e} (the browser died and was restarted)"));
+        let _ = work.shared.restart_if_dead(generation);
+        *visitor = None;
+    }
+    page.millis = started.elapsed().as_millis() as u64;
+    (page, links)
+}
+
+/// Files a visited page: the report's page list, the plan of later phases, and (when
+/// discovering) its links into the frontier.
+fn record_page(
+    work: &PhaseWork<'_>,
+    page: report::Page,
+    links: Vec<String>,
+    index: usize,
+    pending: &Pending,
+) {
+    let ok = page.error.is_none();
+    if let Some(final_url) = page.final_url.as_deref().and_then(|u| Url::parse(u).ok()) {
+        if let Ok(mut p) = work.plan.lock() {
+            if let Plan::Discover(f) = &mut *p {
+                f.mark_seen(&final_url);
+            }
+        }
+    }
+    if let Ok(mut o) = work.obs.lock() {
+        o.pages.push(page);
+    }
+    if ok || pending.via == Via::Start {
+        if let Ok(mut l) = work.loaded.lock() {
+            l.push((index, pending.clone()));
+        }
+    }
+    if work.discovering {
+        let base = pending.url.clone();
+        let mut p = work.plan.lock().unwrap_or_else(|e| e.into_inner());
+        if let Plan::Discover(f) = &mut *p {
+            for link in &links {
+                if let Ok(u) = base.join(link) {
+                    f.push(&u, pending.depth + 1, Via::Link);
+                }
+            }
+            let progress = work.progress;
+            progress.set_length(
+                (progress.position() + 1 + f.remaining() as u64)
+                    .max(progress.length().unwrap_or(0)),
+            );
+        }
     }
 }
