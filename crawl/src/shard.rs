@@ -290,7 +290,7 @@ mod tests {
         ));
         assert!(matches!(
             resolve(None, Some(2), env(&[])),
-            Err(ShardError::OutOfRange { .. })
+            Err(ShardError::MissingIndex { count: 2 })
         ));
         assert!(matches!(
             resolve(None, Some(2), env(&[("KAPSEL_SHARD_INDEX", "x")])),
