@@ -11,7 +11,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::exit::{Outcome, Usage};
-use crate::report::Report;
+use kapsel_report::Report;
 
 /// Arguments of `kapsel diff`.
 #[derive(Debug, clap::Args)]

@@ -14,7 +14,6 @@ mod diff;
 mod exit;
 mod knowledge;
 mod policy;
-mod report;
 mod scan;
 
 /// Kapsel: make the cookie rule (ekomloven § 3-15) real on public websites.

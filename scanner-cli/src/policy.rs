@@ -2,7 +2,7 @@
 //! declares, by the catalogue's extraction (`kapsel_catalogue::extract`).
 //!
 //! A URL is fetched with reqwest; an HTML page (by content type, or by its first tags) is read
-//! with scraper into text that keeps what the extraction relies on: blocks and list items on
+//! (`kapsel_scan::statement`, with scraper) into text that keeps what the extraction relies on: blocks and list items on
 //! lines of their own, table rows as lines with cells separated by tabs, scripts and styles left
 //! out. Output: the names one a line, or JSON with each name's match in the knowledge base (base
 //! entry, service, category), its near-miss suggestion, and the services the statement names.
@@ -14,8 +14,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
 use kapsel_catalogue::extract::{self, Extraction};
-use scraper::{Html, Node};
 use serde_json::{json, Value};
+
+use kapsel_scan::statement::{html_text, is_html};
 
 use crate::exit::{Outcome, Usage};
 
@@ -149,64 +150,6 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     out
 }
 
-/// Whether a body is HTML: by its content type, else by its first tags.
-pub fn is_html(body: &str, content_type: Option<&str>) -> bool {
-    if let Some(ct) = content_type {
-        let ct = ct.to_ascii_lowercase();
-        if ct.contains("html") {
-            return true;
-        }
-        if ct.starts_with("text/plain") {
-            return false;
-        }
-    }
-    let head: String = body
-        .trim_start()
-        .chars()
-        .take(2_000)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.starts_with("<!doctype html") || head.contains("<html") || head.contains("<body")
-}
-
-/// The text of an HTML document as the extraction reads it: blocks and list items on lines of
-/// their own, table rows as lines with tab-separated cells; scripts, styles and the head left out.
-pub fn html_text(html: &str) -> String {
-    let doc = Html::parse_document(html);
-    let mut raw = String::new();
-    // An explicit stack, so that deeply nested pages cannot exhaust the call stack.
-    let mut stack = vec![(doc.tree.root(), false)];
-    while let Some((node, closing)) = stack.pop() {
-        match node.value() {
-            Node::Text(text) => {
-                let text: &str = text;
-                raw.extend(
-                    text.chars()
-                        .map(|c| if c.is_whitespace() { ' ' } else { c }),
-                );
-                continue;
-            }
-            Node::Element(element) => {
-                let name = element.name();
-                if closing {
-                    extract::push_break(&mut raw, name, true);
-                    continue;
-                }
-                if extract::SKIPPED_ELEMENTS.contains(&name) {
-                    continue;
-                }
-                extract::push_break(&mut raw, name, false);
-                stack.push((node, true));
-            }
-            Node::Document | Node::Fragment => {}
-            _ => continue,
-        }
-        let children: Vec<_> = node.children().collect();
-        stack.extend(children.into_iter().rev().map(|c| (c, false)));
-    }
-    extract::tidy_text(&raw)
-}
-
 /// The JSON form of an extraction.
 fn to_json(source: &str, found: &Extraction) -> Value {
     let names: Vec<Value> = found
@@ -241,27 +184,4 @@ fn to_json(source: &str, found: &Extraction) -> Value {
         })
         .collect();
     json!({ "source": source, "names": names, "services": services })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scraper_reader_agrees_with_the_catalogue_fallback() {
-        let html = include_str!("../../shared/tests/fixtures/policies/english-list.html");
-        let text = html_text(html);
-        assert_eq!(text, extract::html_to_text(html));
-        assert!(text.contains("__cf_bm\tCloudflare\tTells people from bots\t30 minutes\n"));
-        assert!(text.contains("\u{2022} XSRF-TOKEN: protects"));
-        assert!(!text.contains("_fake_in_script"));
-    }
-
-    #[test]
-    fn html_is_told_by_content_type_or_tags() {
-        assert!(is_html("whatever", Some("text/html; charset=utf-8")));
-        assert!(!is_html("<html>", Some("text/plain")));
-        assert!(is_html("  <!DOCTYPE html><p>x", None));
-        assert!(!is_html("Informasjonskapsler: _ga", None));
-    }
 }

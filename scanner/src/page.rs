@@ -9,12 +9,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::Tab;
 use serde_json::Value;
 
-use super::browser::{self, call, eval};
+use crate::browser::{self, call, eval, BrowserError, Result};
 
 /// Most links kept from one page (hostile pages may hold millions).
 pub const MAX_LINKS_PER_PAGE: usize = 500;
@@ -97,7 +96,8 @@ impl PageTab {
         tab.add_event_listener(Arc::new(move |event: &Event| {
             let Ok(mut log) = sink.lock() else { return };
             record(&mut log, event, &main_frame);
-        }))?;
+        }))
+        .map_err(|e| BrowserError::with_context("listening to a tab", e))?;
         let sink = Arc::clone(&log);
         tab.expose_function(
             BINDING,
@@ -120,8 +120,10 @@ impl PageTab {
                     }
                 }
             }),
-        )?;
-        tab.enable_runtime()?;
+        )
+        .map_err(|e| BrowserError::with_context("exposing the cookie-write binding", e))?;
+        tab.enable_runtime()
+            .map_err(|e| BrowserError::with_context("enabling the runtime", e))?;
         call(&tab, browser::NetworkEnable {})?;
         let _ = call(&tab, browser::DomStorageEnable {});
         call(

@@ -8,7 +8,7 @@ use kapsel_catalogue::knowledge::domain_matches;
 use kapsel_catalogue::nearmiss;
 use kapsel_catalogue::{Category, KnowledgeBase, NamePattern, Retention};
 
-use crate::report::{
+use kapsel_report::{
     human_duration, Cookie, Finding, FindingKind, Phase, PhaseInfo, ThirdPartyHost,
 };
 
@@ -280,8 +280,8 @@ pub fn classify(
                     c.domain,
                     if declared.any() { what } else { "a declaration" },
                     match (&c.set_by, &c.set_by_host) {
-                        (crate::report::SetBy::Header, Some(h)) => format!("a response from {h}"),
-                        (crate::report::SetBy::Script, Some(h)) => format!("a script from {h}"),
+                        (kapsel_report::SetBy::Header, Some(h)) => format!("a response from {h}"),
+                        (kapsel_report::SetBy::Script, Some(h)) => format!("a script from {h}"),
                         _ => "an unknown source".into(),
                     }
                 ),

@@ -7,9 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use super::crawl::same_site;
-use super::page::Log;
-use crate::report::{self, Phase, PhaseSighting, SetBy};
+use crate::crawl::same_site;
+use crate::page::Log;
+use kapsel_report::{self as report, Phase, PhaseSighting, SetBy};
 
 /// Most cookies kept (a `document.cookie` spammer cannot exhaust memory).
 pub const MAX_COOKIES: usize = 5_000;
@@ -234,7 +234,7 @@ impl Observations {
                 || s.host == d
                 || s.host.ends_with(&format!(".{d}"))
                 || (domain.starts_with('.')
-                    && same_site(&s.host, &super::crawl::registrable_domain(d)))
+                    && same_site(&s.host, &crate::crawl::registrable_domain(d)))
         };
         let pick = list
             .iter()

@@ -266,6 +266,11 @@ fn glob_match_prefix(pattern: &str, text: &str) -> bool {
     pi == p.len()
 }
 
+/// The HTTP client for robots.txt, sitemaps and privacy statements could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct FetchError(pub String);
+
 /// Fetches robots.txt and sitemaps over HTTP, honouring `--resolve`.
 pub struct Fetcher {
     client: reqwest::blocking::Client,
@@ -273,7 +278,7 @@ pub struct Fetcher {
 
 impl Fetcher {
     /// A client with the `--resolve` mappings and a short timeout.
-    pub fn new(resolve: &[(String, u16, String)], insecure: bool) -> anyhow::Result<Fetcher> {
+    pub fn new(resolve: &[(String, u16, String)], insecure: bool) -> Result<Fetcher, FetchError> {
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(15))
             .user_agent(concat!("kapsel/", env!("CARGO_PKG_VERSION")))
@@ -281,12 +286,14 @@ impl Fetcher {
             .tls_danger_accept_invalid_certs(insecure);
         for (host, port, addr) in resolve {
             let ip: std::net::IpAddr = addr.parse().map_err(|_| {
-                anyhow::anyhow!("--resolve {host}:{port}:{addr}: not an IP address")
+                FetchError(format!("--resolve {host}:{port}:{addr}: not an IP address"))
             })?;
             builder = builder.resolve(host, SocketAddr::new(ip, *port));
         }
         Ok(Fetcher {
-            client: builder.build()?,
+            client: builder
+                .build()
+                .map_err(|e| FetchError(format!("cannot set up the HTTP client: {e}")))?,
         })
     }
 

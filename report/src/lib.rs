@@ -1,5 +1,19 @@
-//! The scan report: one model, written as JSON (the contract in DESIGN.md), a terminal table,
-//! a self-contained HTML page, JUnit XML and SARIF 2.1.0. `kapsel diff` reads the JSON back.
+//! `kapsel-report`: the scan report — one model, written as JSON (the contract in DESIGN.md), a
+//! terminal table, a self-contained HTML page, JUnit XML and SARIF 2.1.0. `kapsel diff` reads the
+//! JSON back.
+//!
+//! # What it holds
+//! The report model ([`Report`] and its parts: cookies, findings, phases, pages, hosts, storage)
+//! with its serde form, and the writers ([`render`] in a [`Format`]). The scanner
+//! (`kapsel-scan`) fills the model; the `kapsel` command and the national overview read and
+//! write it.
+//!
+//! # What it must not hold
+//! No scanning, no browser, no classification and no command-line parsing: a writer turns a
+//! finished report into text and nothing else. The JSON form is a contract; a field changes only
+//! with DESIGN.md.
+
+#![warn(missing_docs)]
 
 use std::fmt;
 use std::path::Path;
@@ -460,7 +474,7 @@ impl Report {
 }
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Grouped by category, summary on top (default on a terminal).
     Table,

@@ -6,16 +6,15 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
-use indicatif::ProgressBar;
 use url::Url;
 
-use super::browser::{BrowserConfig, Chromium};
-use super::consent::{self, Choice};
-use super::crawl::{Frontier, Pending, Via};
-use super::observe::Observations;
-use super::page::PageTab;
-use crate::report::{self, Phase, PhaseInfo};
+use crate::browser::{BrowserConfig, Chromium, Result};
+use crate::consent::{self, Choice};
+use crate::crawl::{Frontier, Pending, Via};
+use crate::observe::Observations;
+use crate::page::PageTab;
+use crate::progress::Tracker;
+use kapsel_report::{self as report, Phase, PhaseInfo};
 
 /// Settings for every phase.
 pub struct CrawlConfig {
@@ -33,28 +32,67 @@ pub struct CrawlConfig {
     pub banner_patience: Duration,
 }
 
-/// Why and whether to stop early.
+/// Why and whether to stop early: a handle the caller keeps (Ctrl-C, a service's cancel button)
+/// and clones freely; every clone stops the same scan.
+#[derive(Clone, Default)]
+pub struct Stop(Arc<StopState>);
+
 #[derive(Default)]
-pub struct Stop {
+struct StopState {
     flag: AtomicBool,
     reason: Mutex<Option<String>>,
+    deadline: Mutex<Option<(Instant, String)>>,
+}
+
+impl std::fmt::Debug for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stop")
+            .field("requested", &self.requested())
+            .finish()
+    }
 }
 
 impl Stop {
+    /// A handle no one has pulled yet.
+    pub fn new() -> Self {
+        Stop::default()
+    }
     /// Asks every worker to stop after its current page.
     pub fn request(&self, reason: &str) {
-        if let Ok(mut r) = self.reason.lock() {
+        if let Ok(mut r) = self.0.reason.lock() {
             r.get_or_insert_with(|| reason.to_string());
         }
-        self.flag.store(true, Ordering::SeqCst);
+        self.0.flag.store(true, Ordering::SeqCst);
     }
-    /// True once a stop was requested.
+    /// Stops by itself once `after` has passed, giving `reason`.
+    pub fn stop_after(&self, after: Duration, reason: &str) {
+        let Some(at) = Instant::now().checked_add(after) else {
+            return; // never, in practice
+        };
+        if let Ok(mut d) = self.0.deadline.lock() {
+            *d = Some((at, reason.to_string()));
+        }
+    }
+    /// True once a stop was requested (or the deadline passed).
     pub fn requested(&self) -> bool {
-        self.flag.load(Ordering::SeqCst)
+        self.check_deadline();
+        self.0.flag.load(Ordering::SeqCst)
     }
     /// The first reason given.
     pub fn reason(&self) -> Option<String> {
-        self.reason.lock().ok().and_then(|r| r.clone())
+        self.check_deadline();
+        self.0.reason.lock().ok().and_then(|r| r.clone())
+    }
+    fn check_deadline(&self) {
+        let due = self
+            .0
+            .deadline
+            .lock()
+            .ok()
+            .and_then(|d| d.as_ref().filter(|(at, _)| Instant::now() >= *at).cloned());
+        if let Some((_, reason)) = due {
+            self.request(&reason);
+        }
     }
 }
 
@@ -114,7 +152,7 @@ pub fn run_phase(
     fixed: Vec<Pending>,
     obs: &Mutex<Observations>,
     stop: &Stop,
-    progress: &ProgressBar,
+    progress: &Tracker,
 ) -> Result<PhaseOutcome> {
     let chromium = cfg.browser.launch()?;
     let shared = SharedBrowser {
@@ -221,7 +259,7 @@ fn worker(
     banner: &Mutex<Option<(consent::BannerResult, String)>>,
     obs: &Mutex<Observations>,
     stop: &Stop,
-    progress: &ProgressBar,
+    progress: &Tracker,
     pages_limit: Option<usize>,
 ) {
     let mut tab: Option<(u64, PageTab)> = None;

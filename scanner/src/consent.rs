@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::browser::eval;
-use super::page::PageTab;
+use crate::browser::eval;
+use crate::page::PageTab;
 
 /// Which button to press.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,11 +7,26 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
 use headless_chrome::protocol::cdp::types::Method;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde::Serialize;
 use serde_json::Value;
+
+/// What went wrong with the browser: starting it, opening a tab, or a DevTools call. The text
+/// names what was being done and the cause.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct BrowserError(pub String);
+
+impl BrowserError {
+    /// An error with what was being done and its cause (the cause's whole chain).
+    pub fn with_context(what: impl std::fmt::Display, cause: impl std::fmt::Display) -> Self {
+        BrowserError(format!("{what}: {cause:#}"))
+    }
+}
+
+/// A result whose error is a [`BrowserError`].
+pub type Result<T, E = BrowserError> = std::result::Result<T, E>;
 
 /// How to start Chromium; the same for every phase.
 #[derive(Debug, Clone)]
@@ -77,7 +92,7 @@ impl BrowserConfig {
         let profile = tempfile::Builder::new()
             .prefix("kapsel-profile-")
             .tempdir()
-            .context("creating a temporary browser profile")?;
+            .map_err(|e| BrowserError::with_context("creating a temporary browser profile", e))?;
         write_visitor_preferences(profile.path())?;
         let mut args: Vec<OsString> = BASE_ARGS.iter().map(OsString::from).collect();
         if let Some(rules) = self.host_resolver_rules() {
@@ -98,11 +113,14 @@ impl BrowserConfig {
             .args(arg_refs)
             .ignore_default_args(dropped)
             .build()
-            .map_err(|e| anyhow::anyhow!("browser options: {e}"))?;
-        let browser = Browser::new(options).with_context(|| {
-            format!(
-                "could not start the browser {} (give another with --browser)",
-                self.executable.display()
+            .map_err(|e| BrowserError(format!("browser options: {e}")))?;
+        let browser = Browser::new(options).map_err(|e| {
+            BrowserError::with_context(
+                format_args!(
+                    "could not start the browser {} (give another with --browser)",
+                    self.executable.display()
+                ),
+                e,
             )
         })?;
         let user_agent = browser
@@ -120,12 +138,13 @@ impl BrowserConfig {
 /// Writes `Default/Preferences` so the profile accepts third-party cookies like most visitors'.
 fn write_visitor_preferences(profile: &Path) -> Result<()> {
     let default = profile.join("Default");
-    std::fs::create_dir_all(&default).context("creating the profile directory")?;
+    std::fs::create_dir_all(&default)
+        .map_err(|e| BrowserError::with_context("creating the profile directory", e))?;
     std::fs::write(
         default.join("Preferences"),
         r#"{"profile":{"cookie_controls_mode":0,"exit_type":"Normal"}}"#,
     )
-    .context("writing the profile preferences")?;
+    .map_err(|e| BrowserError::with_context("writing the profile preferences", e))?;
     Ok(())
 }
 
@@ -137,7 +156,10 @@ impl Chromium {
 
     /// Opens a tab with the visitor's user agent.
     pub fn new_tab(&self) -> Result<Arc<Tab>> {
-        let tab = self.browser.new_tab().context("opening a browser tab")?;
+        let tab = self
+            .browser
+            .new_tab()
+            .map_err(|e| BrowserError::with_context("opening a browser tab", e))?;
         if !self.user_agent.is_empty() {
             let _ = call(
                 &tab,
@@ -156,7 +178,10 @@ pub fn find_executable(given: Option<&Path>) -> Result<PathBuf> {
         if path.is_file() {
             return Ok(path.to_path_buf());
         }
-        anyhow::bail!("--browser {}: no such file", path.display());
+        return Err(BrowserError(format!(
+            "--browser {}: no such file",
+            path.display()
+        )));
     }
     let path_var = std::env::var_os("PATH").unwrap_or_default();
     for name in [
@@ -177,9 +202,10 @@ pub fn find_executable(given: Option<&Path>) -> Result<PathBuf> {
             return Ok(PathBuf::from(fixed));
         }
     }
-    anyhow::bail!(
+    Err(BrowserError(
         "no Chromium found on PATH (install Debian's `chromium` or give one with --browser PATH)"
-    )
+            .into(),
+    ))
 }
 
 /// Calls a CDP method whose answer is read as plain JSON.
@@ -188,6 +214,7 @@ where
     M: Method<ReturnObject = Value> + Serialize + std::fmt::Debug,
 {
     tab.call_method(method)
+        .map_err(|e| BrowserError(e.to_string()))
 }
 
 macro_rules! raw_method {
@@ -217,15 +244,24 @@ raw_method!(
 );
 raw_method!(
     /// `Network.setUserAgentOverride`.
-    SetUserAgentOverride = "Network.setUserAgentOverride" { user_agent: String }
+    SetUserAgentOverride = "Network.setUserAgentOverride" {
+        /// The user agent to present.
+        user_agent: String
+    }
 );
 raw_method!(
     /// `Page.addScriptToEvaluateOnNewDocument`.
-    AddScript = "Page.addScriptToEvaluateOnNewDocument" { source: String }
+    AddScript = "Page.addScriptToEvaluateOnNewDocument" {
+        /// The script.
+        source: String
+    }
 );
 raw_method!(
     /// `Page.handleJavaScriptDialog`.
-    HandleDialog = "Page.handleJavaScriptDialog" { accept: bool }
+    HandleDialog = "Page.handleJavaScriptDialog" {
+        /// Accept (true) or dismiss.
+        accept: bool
+    }
 );
 raw_method!(
     /// `Page.stopLoading`.
@@ -233,7 +269,10 @@ raw_method!(
 );
 raw_method!(
     /// `Page.navigate`.
-    Navigate = "Page.navigate" { url: String }
+    Navigate = "Page.navigate" {
+        /// Where to go.
+        url: String
+    }
 );
 raw_method!(
     /// `Runtime.evaluate` with the result returned by value.
