@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Scores one scanner's run on one fixture. Usage: score.py TOOL FIXTURE KIND DIR SECONDS
 
+KIND is `library`, `no-banner`, or the Kapsel finding kind a dark-pattern fixture should raise
+(`pattern`: Kapsel reports that finding; the peer reports one of its issue types of that meaning).
+
 TOOL is `kapsel` (DIR holds kapsel.json) or `gdpr-cookie-scanner` (DIR holds its JSON report).
 Prints one JSON line: banner found, accept right, reject right, seconds.
 
@@ -13,9 +16,12 @@ import json, sys, pathlib
 
 tool, fixture, kind, out_dir, seconds = sys.argv[1:6]
 out = pathlib.Path(out_dir)
-no_banner = kind == "no-banner" or fixture.endswith("no-banner")
+no_banner = kind in ("no-banner", "no-banner-with-cookies")
+dark = kind not in ("library", "no-banner")
+PEER_KINDS = {"no-reject-first-layer": {"no-reject-button"}, "reject-less-prominent": {"asymmetric-prominence", "buried-reject", "click-asymmetry", "nudging"},
+              "pre-ticked-categories": {"pre-ticked"}, "no-banner-with-cookies": {"auto-consent"}}
 row = {"tool": tool, "fixture": fixture, "kind": kind, "seconds": float(seconds),
-       "banner": False, "accept": False, "reject": False, "error": None}
+       "banner": False, "accept": False, "reject": False, "pattern": None, "error": None}
 
 def load(p):
     try:
@@ -35,33 +41,24 @@ if tool == "kapsel":
         row["banner"] = found if not no_banner else not found
         row["accept"] = bool(acc.get("clicked")) and in_phase("_ga", "accept")
         row["reject"] = bool(rej.get("clicked")) and not in_phase("_ga", "reject")
+        if dark:
+            row["pattern"] = any(f.get("kind") == kind for f in r.get("findings", []))
 else:
-    files = sorted(out.glob("**/*.json"))
+    # The peer writes <dir>/<host>/gdpr-report-<host>-<date>.json: modal.detected, modal.buttons
+    # (type accept/reject), cookiesAfterAccept / cookiesAfterReject (each with a name).
+    files = sorted(out.glob("**/gdpr-report-*.json"))
     r = load(files[0]) if files else None
     if r is None and row["error"] is None:
         row["error"] = "no JSON report"
     if r:
-        text = json.dumps(r).lower()
-        def find(obj, keys):
-            if isinstance(obj, dict):
-                for k, v in obj.items():
-                    if k in keys:
-                        return v
-                    got = find(v, keys)
-                    if got is not None:
-                        return got
-            elif isinstance(obj, list):
-                for v in obj:
-                    got = find(v, keys)
-                    if got is not None:
-                        return got
-            return None
-        modal = find(r, {"modal", "consentModal", "banner"}) or {}
-        detected = bool(modal.get("detected")) if isinstance(modal, dict) else False
+        modal = r.get("modal") or {}
+        detected = bool(modal.get("detected"))
+        types = {b.get("type") for b in modal.get("buttons") or []}
+        names = lambda key: {c.get("name") for c in r.get(key) or []}
         row["banner"] = detected if not no_banner else not detected
-        names_after = lambda key: json.dumps(find(r, {key}) or "")
-        acc = names_after("afterAcceptCookies") if find(r, {"afterAcceptCookies"}) is not None else names_after("cookiesAfterAccept")
-        rej = names_after("afterRejectCookies") if find(r, {"afterRejectCookies"}) is not None else names_after("cookiesAfterReject")
-        row["accept"] = detected and '"_ga"' in acc
-        row["reject"] = detected and find(r, {"rejectButton"}) not in (None, {}, False) and '"_ga"' not in rej
+        row["accept"] = detected and "accept" in types and "_ga" in names("cookiesAfterAccept")
+        row["reject"] = detected and "reject" in types and "_ga" not in names("cookiesAfterReject")
+        if dark:
+            issues = {i.get("type") for i in (r.get("compliance") or {}).get("issues") or []}
+            row["pattern"] = bool(issues & PEER_KINDS.get(kind, set()))
 print(json.dumps(row))

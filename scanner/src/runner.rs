@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
+use crate::autoconsent::Autoconsent;
 use crate::browser::{BrowserConfig, Chromium, Result};
-use crate::consent::{self, Choice};
+use crate::consent::Choice;
 use crate::crawl::{Frontier, Pending, Via};
 use crate::observe::Observations;
 use crate::page::PageTab;
+use crate::press::{self, Pressed};
 use crate::progress::Tracker;
 use kapsel_report::{self as report, Phase, PhaseInfo};
 
@@ -30,6 +32,12 @@ pub struct CrawlConfig {
     pub dwell: Duration,
     /// How long to look for a banner.
     pub banner_patience: Duration,
+    /// DuckDuckGo's autoconsent rule set, when installed (else Kapsel's own finder alone).
+    pub autoconsent: Option<Autoconsent>,
+    /// Why autoconsent is not used, for the phase notes.
+    pub autoconsent_missing: Option<String>,
+    /// Where the banner screenshots go (beside the report), when anywhere.
+    pub evidence_dir: Option<std::path::PathBuf>,
 }
 
 /// Why and whether to stop early: a handle the caller keeps (Ctrl-C, a service's cancel button)
@@ -180,8 +188,13 @@ pub fn run_phase(
         clicked: None,
         clicked_on: None,
         note: String::new(),
+        engine: None,
+        verified: false,
+        proof: Vec::new(),
+        banner_measured: None,
+        screenshots: Vec::new(),
     };
-    let banner: Mutex<Option<(consent::BannerResult, String)>> = Mutex::new(None);
+    let banner: Mutex<Option<(Pressed, String)>> = Mutex::new(None);
 
     // With a consent choice, the first page is visited alone so the choice is made before the
     // other tabs load pages (they then carry the consent cookie).
@@ -221,24 +234,9 @@ pub fn run_phase(
     info.pages = order.load(Ordering::SeqCst);
     let banner = banner.into_inner().unwrap_or_default();
     if let Some((b, page)) = banner {
-        info.banner_found = b.kind.is_some() || b.clicked.is_some();
-        info.banner = b.kind.clone();
-        info.clicked_on = b.clicked.as_ref().map(|_| page.clone());
-        info.clicked = b.clicked.clone();
+        press::fill_info(&mut info, &b, &page, cfg.evidence_dir.as_deref());
     }
-    info.note = match (phase, &info.clicked, &info.banner) {
-        (Phase::None, _, _) => "no interaction with any banner".into(),
-        (_, Some(text), kind) => format!(
-            "pressed \"{text}\" ({}) on {}",
-            kind.as_deref().unwrap_or("button found by its text"),
-            info.clicked_on.as_deref().unwrap_or("?")
-        ),
-        (p, None, Some(kind)) => format!(
-            "a {kind} banner was found but no {} button could be pressed; this phase shows what a visitor gets without choosing",
-            if p == Phase::Accept { "accept-all" } else { "reject-all" }
-        ),
-        (_, None, None) => "no consent banner found: nothing was pressed, so this phase shows what a visitor gets without choosing".into(),
-    };
+    info.note = press::note(&info, cfg.autoconsent_missing.as_deref());
     Ok(PhaseOutcome {
         info,
         loaded: loaded.into_iter().map(|(_, p)| p).collect(),
@@ -256,7 +254,7 @@ fn worker(
     busy: &AtomicUsize,
     loaded: &Mutex<Vec<(usize, Pending)>>,
     order: &AtomicUsize,
-    banner: &Mutex<Option<(consent::BannerResult, String)>>,
+    banner: &Mutex<Option<(Pressed, String)>>,
     obs: &Mutex<Observations>,
     stop: &Stop,
     progress: &Tracker,
@@ -293,6 +291,11 @@ fn worker(
             tab = PageTab::open(&chromium, cfg.timeout)
                 .ok()
                 .map(|t| (generation, t));
+            if let (Some((_, t)), Some(_)) = (&tab, &cfg.autoconsent) {
+                if choice.is_some() {
+                    let _ = Autoconsent::prepare_tab(&t.tab);
+                }
+            }
         }
         let started = Instant::now();
         let mut page = report::Page {
@@ -329,21 +332,28 @@ fn worker(
                             .lock()
                             .map(|b| b.as_ref().is_some_and(|(r, _)| r.clicked.is_some()))
                             .unwrap_or(false);
-                        let patience = if already {
-                            Duration::ZERO
-                        } else {
-                            cfg.banner_patience
-                        };
-                        let result = consent::press(t, choice, patience);
-                        if result.clicked.is_some() {
-                            t.wait(Instant::now() + cfg.timeout, cfg.quiet, Some(cfg.dwell));
-                        }
-                        if let Ok(mut b) = banner.lock() {
-                            let keep_old = b.as_ref().is_some_and(|(r, _)| {
-                                r.clicked.is_some() || (r.kind.is_some() && result.kind.is_none())
-                            });
-                            if !keep_old {
-                                *b = Some((result, pending.url.to_string()));
+                        // Once pressed, later pages carry the choice: no banner is looked for.
+                        if !already {
+                            let result = press::press(
+                                &t.tab,
+                                choice,
+                                cfg.banner_patience,
+                                cfg.autoconsent.as_ref(),
+                                || {
+                                    t.wait(
+                                        Instant::now() + cfg.timeout,
+                                        cfg.quiet,
+                                        Some(cfg.dwell),
+                                    );
+                                },
+                            );
+                            if let Ok(mut b) = banner.lock() {
+                                let keep_old = b.as_ref().is_some_and(|(r, _)| {
+                                    r.clicked.is_some() || (r.banner_found && !result.banner_found)
+                                });
+                                if !keep_old {
+                                    *b = Some((result, pending.url.to_string()));
+                                }
                             }
                         }
                     }
