@@ -304,25 +304,24 @@ impl Autoconsent {
                     run.self_test = msg.get("result").and_then(Value::as_bool);
                     done_at = Some(Instant::now());
                 }
-                "report" if Some(ctx) == top_world && run.detected.is_none() => {
-                    // The top frame's rules all said no: stop waiting (frames may still report).
-                    if msg.pointer("/state/lifecycle").and_then(Value::as_str)
-                        == Some("nothingDetected")
-                    {
-                        done_at.get_or_insert_with(|| Instant::now() + Duration::from_millis(300));
-                    }
+                // The top frame's rules all said no: stop waiting (frames may still report).
+                "report"
+                    if Some(ctx) == top_world
+                        && run.detected.is_none()
+                        && msg.pointer("/state/lifecycle").and_then(Value::as_str)
+                            == Some("nothingDetected") =>
+                {
+                    done_at.get_or_insert_with(|| Instant::now() + Duration::from_millis(300));
                 }
-                "autoconsentError" => {
-                    if run.errors.len() < 5 {
-                        run.errors.push(
-                            msg.get("details")
-                                .map(|d| d.to_string())
-                                .unwrap_or_default()
-                                .chars()
-                                .take(200)
-                                .collect(),
-                        );
-                    }
+                "autoconsentError" if run.errors.len() < 5 => {
+                    run.errors.push(
+                        msg.get("details")
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                            .chars()
+                            .take(200)
+                            .collect(),
+                    );
                 }
                 _ => {}
             }
