@@ -63,3 +63,19 @@ if [ ! -x "$tools/node_modules/.bin/wasm-opt" ] || [ ! -x "$tools/node_modules/.
   npm install --prefix "$tools" --no-audit --no-fund --silent binaryen@132 terser@5 axe-core@4 >/dev/null
 fi
 export PATH="$tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# Consent libraries for the scanner's fixtures (cmp-fixtures/) and DuckDuckGo's autoconsent rule
+# set, which `kapsel scan` drives to press banners: pinned, from npm, into target/tools.
+consent_npm=(@duckduckgo/autoconsent@16.23.0 vanilla-cookieconsent@3.1.0 klaro@0.7.22 orejime@3.2.1
+  tarteaucitronjs@1.34.0 cookieconsent@3.1.1 @porscheofficial/cookie-consent-banner@4.1.0)
+consent_missing=""
+for spec in "${consent_npm[@]}"; do
+  consent_name="${spec%@*}"; consent_version="${spec##*@}"
+  consent_have="$(node -p "require('$tools/node_modules/$consent_name/package.json').version" 2>/dev/null || true)"
+  [ "$consent_have" = "$consent_version" ] || consent_missing=1
+done
+if [ -n "$consent_missing" ]; then
+  setup_say "installing autoconsent and the fixture consent libraries from npm into target/tools"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --silent "${consent_npm[@]}" >/dev/null
+fi

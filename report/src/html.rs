@@ -62,13 +62,40 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "</div>");
     let _ = writeln!(o, "<h2>Consent banner</h2><ul>");
     for p in &r.phases {
+        let proof = if p.proof.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " <small>({}: {})</small>",
+                if p.verified {
+                    "verified"
+                } else {
+                    "not verified"
+                },
+                e(&p.proof.join("; "))
+            )
+        };
         let _ = writeln!(
             o,
-            "<li><strong>{}</strong> ({} pages): {}</li>",
+            "<li><strong>{}</strong> ({} pages): {}{proof}",
             phase_label(p.phase.as_str()),
             p.pages,
             e(&p.note)
         );
+        // Evidence: the banner as found, then the page after the press.
+        for (shot, caption) in p
+            .screenshots
+            .iter()
+            .zip(["before the press", "after the press"])
+        {
+            let _ = write!(
+                o,
+                "<figure style=\"display:inline-block;margin:.5em\"><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\" style=\"max-width:360px;border:1px solid #ccc\"></a><figcaption>{1}</figcaption></figure>",
+                e(shot),
+                caption
+            );
+        }
+        let _ = writeln!(o, "</li>");
     }
     let _ = writeln!(o, "</ul>");
 

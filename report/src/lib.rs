@@ -93,13 +93,28 @@ pub enum FindingKind {
     UndeclaredThirdParty,
     /// A cookie neither the declaration nor the knowledge base knows.
     UnknownCookie,
+    /// A consent phase that found no banner, pressed nothing or could not verify the press.
+    ConsentNotMeasured,
+    /// The banner's first layer has accept-all but no reject-all.
+    NoRejectFirstLayer,
+    /// Reject is offered far less prominently than accept (a link, smaller, thinner, fainter).
+    RejectLessProminent,
+    /// Non-necessary categories are ticked before the visitor chose.
+    PreTickedCategories,
+    /// Cookies that need consent are set, and the site shows no consent banner at all.
+    NoBannerWithCookies,
 }
 
 impl FindingKind {
     /// Every kind, in report order.
-    pub const ALL: [FindingKind; 8] = [
+    pub const ALL: [FindingKind; 13] = [
         FindingKind::SetBeforeConsent,
         FindingKind::SetAfterReject,
+        FindingKind::NoBannerWithCookies,
+        FindingKind::ConsentNotMeasured,
+        FindingKind::NoRejectFirstLayer,
+        FindingKind::RejectLessProminent,
+        FindingKind::PreTickedCategories,
         FindingKind::Undeclared,
         FindingKind::UndeclaredThirdParty,
         FindingKind::RetentionMismatch,
@@ -119,13 +134,24 @@ impl FindingKind {
             FindingKind::RetentionMismatch => "retention-mismatch",
             FindingKind::UndeclaredThirdParty => "undeclared-third-party",
             FindingKind::UnknownCookie => "unknown-cookie",
+            FindingKind::ConsentNotMeasured => "consent-not-measured",
+            FindingKind::NoRejectFirstLayer => "no-reject-first-layer",
+            FindingKind::RejectLessProminent => "reject-less-prominent",
+            FindingKind::PreTickedCategories => "pre-ticked-categories",
+            FindingKind::NoBannerWithCookies => "no-banner-with-cookies",
         }
     }
 
     /// The default severity of this kind.
     pub fn severity(self) -> Severity {
         match self {
-            FindingKind::SetBeforeConsent | FindingKind::SetAfterReject => Severity::High,
+            FindingKind::SetBeforeConsent
+            | FindingKind::SetAfterReject
+            | FindingKind::NoBannerWithCookies => Severity::High,
+            FindingKind::ConsentNotMeasured
+            | FindingKind::NoRejectFirstLayer
+            | FindingKind::RejectLessProminent
+            | FindingKind::PreTickedCategories => Severity::Medium,
             FindingKind::Undeclared
             | FindingKind::RetentionMismatch
             | FindingKind::UndeclaredThirdParty => Severity::Medium,
@@ -145,6 +171,11 @@ impl FindingKind {
             FindingKind::RetentionMismatch => "A cookie lives longer than the declaration says.",
             FindingKind::UndeclaredThirdParty => "The site contacts a third party that no declared service explains.",
             FindingKind::UnknownCookie => "Neither the declaration nor the knowledge base knows this cookie.",
+            FindingKind::ConsentNotMeasured => "A consent phase found no banner, pressed nothing or could not verify the press: what it shows is not what a visitor who chose gets.",
+            FindingKind::NoRejectFirstLayer => "The banner's first layer offers accept-all but no reject-all (EDPB cookie banner taskforce).",
+            FindingKind::RejectLessProminent => "Reject is offered only as a link, or far smaller, thinner or fainter than accept (EDPB cookie banner taskforce).",
+            FindingKind::PreTickedCategories => "Consent categories beyond the necessary are ticked before the visitor chose (EDPB cookie banner taskforce).",
+            FindingKind::NoBannerWithCookies => "Cookies that need consent are set while the site shows no consent banner at all.",
         }
     }
 }
@@ -351,6 +382,55 @@ pub struct PhaseInfo {
     pub clicked_on: Option<String>,
     /// A sentence for the reader.
     pub note: String,
+    /// Who pressed: `autoconsent` (DuckDuckGo's rule set; `banner` names the rule) or `kapsel`
+    /// (Kapsel's own finder; `banner` names the platform recognised, or `text`).
+    #[serde(default)]
+    pub engine: Option<String>,
+    /// The press is proven: the banner went away and the site's state shows the choice.
+    #[serde(default)]
+    pub verified: bool,
+    /// The evidence for (or against) the press.
+    #[serde(default)]
+    pub proof: Vec<String>,
+    /// The banner as measured before the press, with the bad practices judged from it.
+    #[serde(default)]
+    pub banner_measured: Option<BannerMeasured>,
+    /// Screenshots beside the report (paths relative to it): the banner before the press, then
+    /// the page after it.
+    #[serde(default)]
+    pub screenshots: Vec<String>,
+}
+
+/// A banner's first layer as rendered (see [`PhaseInfo::banner_measured`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct BannerMeasured {
+    /// Its accept-all button.
+    pub accept: Option<ButtonMeasured>,
+    /// Its reject-all button.
+    pub reject: Option<ButtonMeasured>,
+    /// Labels of non-necessary categories ticked before any choice.
+    pub pre_ticked: Vec<String>,
+    /// Bad practices found: `(finding kind, what was measured)`.
+    pub practices: Vec<(String, String)>,
+}
+
+/// One button as rendered.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ButtonMeasured {
+    /// Its words, normalised.
+    pub text: String,
+    /// Element name (`button`, `a`, …).
+    pub tag: String,
+    /// Rendered area in CSS px².
+    pub area: u64,
+    /// Font weight (400 normal, 700 bold).
+    pub font_weight: u32,
+    /// Font size in CSS px.
+    pub font_size: f64,
+    /// WCAG contrast ratio of its text against its background.
+    pub contrast: f64,
+    /// No background and no border of its own: it reads as a text link.
+    pub looks_like_link: bool,
 }
 
 /// One finding.

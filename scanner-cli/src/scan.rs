@@ -72,6 +72,13 @@ pub struct ScanOptions {
     /// .sarif, .txt); repeatable.
     #[arg(long, value_name = "FILE")]
     pub out: Vec<PathBuf>,
+    /// DuckDuckGo's autoconsent package (npm @duckduckgo/autoconsent) to press banners with
+    /// (default: env KAPSEL_AUTOCONSENT, else target/tools as scripts/setup.sh installs it).
+    #[arg(long, value_name = "DIR")]
+    pub autoconsent: Option<PathBuf>,
+    /// Press banners with Kapsel's own finder only.
+    #[arg(long)]
+    pub no_autoconsent: bool,
     /// Exit 1 when a finding is at or above this severity: info, low, medium, high or never.
     #[arg(long, default_value = "medium", value_name = "SEVERITY")]
     pub fail_on: String,
@@ -263,6 +270,16 @@ fn options(args: &ScanOptions) -> Result<Options> {
     options.exclude = args.exclude.clone();
     options.ignore_robots = args.ignore_robots;
     options.no_sitemap = args.no_sitemap;
+    options.autoconsent = args.autoconsent.clone();
+    options.no_autoconsent = args.no_autoconsent;
+    // Banner screenshots go beside the first report file: `<stem>-evidence/`.
+    options.evidence_dir = args.out.first().map(|out| {
+        let stem = out
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "report".into());
+        out.with_file_name(format!("{stem}-evidence"))
+    });
     Ok(options)
 }
 

@@ -38,9 +38,13 @@
 //! **Phases.** A scan runs up to three consent phases (`--consent none|accept|reject|all`), each
 //! in a fresh browser with a fresh profile, so one phase's consent cannot leak into the next.
 //! Phase `none` never touches a banner; `accept` and `reject` visit the start page alone, press
-//! the banner's accept-all / reject-all button ([`consent`]: Kapsel's `data-kapsel-action`, the
-//! common consent platforms by id, else a visible button whose text means accept/reject in
-//! nb/nn/en), then visit the rest. When no banner is found the phase says so instead of guessing.
+//! the banner's accept-all / reject-all button ([`press`]: DuckDuckGo's autoconsent rule set
+//! ([`autoconsent`]) first, Kapsel's own finder ([`banner`]: shadow roots, same-origin iframes,
+//! words by stem in nb/nn/en/da/sv, buttons inside the banner-like element) when no rule finds
+//! one), prove the press (banner gone; the rule's self-test or the site's consent state
+//! changed), then visit the rest. A phase that found no banner, pressed nothing or could not
+//! verify is a `consent-not-measured` finding; the banner's bad practices are judged from its
+//! measurements, and screenshots before and after the press go beside the report.
 //! The first phase discovers pages; later phases visit the pages it loaded, in the same order.
 //!
 //! **Browser** ([`browser`]). Debian's Chromium through headless_chrome with the house flags and
@@ -110,6 +114,8 @@ use kapsel_catalogue::{Declaration, KnowledgeBase};
 use kapsel_report::{Phase, PhaseInfo};
 use url::Url;
 
+pub mod autoconsent;
+pub mod banner;
 pub mod browser;
 pub mod classify;
 pub mod collectors;
@@ -117,6 +123,7 @@ pub mod consent;
 pub mod crawl;
 pub mod observe;
 pub mod page;
+pub mod press;
 pub mod process;
 pub mod progress;
 pub mod runner;
@@ -205,6 +212,15 @@ pub struct Options {
     /// Handed the report so far (marked incomplete) at most once a second while pages finish,
     /// so that a scan killed outright (SIGKILL, the OOM killer) leaves a readable report.
     pub on_partial: Option<PartialFn>,
+    /// Where DuckDuckGo's autoconsent package is (`None`: env `KAPSEL_AUTOCONSENT`, else
+    /// `target/tools`; when it is not there, Kapsel's own finder presses alone and the phase
+    /// notes say so). An explicit path that holds no bundle is an input error.
+    pub autoconsent: Option<PathBuf>,
+    /// Press banners with Kapsel's own finder only.
+    pub no_autoconsent: bool,
+    /// Where to save the banner screenshots (the report refers to them by the folder's name, so
+    /// put the folder beside the report); `None`: none are saved.
+    pub evidence_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -234,6 +250,9 @@ impl Options {
             stop: Stop::new(),
             on_progress: None,
             on_partial: None,
+            autoconsent: None,
+            no_autoconsent: false,
+            evidence_dir: None,
         }
     }
 }
@@ -372,6 +391,17 @@ fn set_up(options: &Options) -> Result<Setup, ScanError> {
     }
     let site = crawl::registrable_domain(start.host_str().unwrap_or(""));
     let frontier = queue_start(options, &start, &site, &fetcher);
+    let (autoconsent, autoconsent_missing) = if options.no_autoconsent {
+        (None, Some("switched off".to_string()))
+    } else {
+        match autoconsent::Autoconsent::locate(options.autoconsent.as_deref()) {
+            Ok(a) => (Some(a), None),
+            Err(e) if options.autoconsent.is_some() => {
+                return Err(ScanError::Input(format!("--autoconsent: {e}")))
+            }
+            Err(e) => (None, Some(e.to_string())),
+        }
+    };
     let crawl = runner::CrawlConfig {
         browser: browser::BrowserConfig {
             executable,
@@ -384,6 +414,9 @@ fn set_up(options: &Options) -> Result<Setup, ScanError> {
         quiet: options.quiet,
         dwell: options.dwell,
         banner_patience: Duration::from_secs(3),
+        autoconsent,
+        autoconsent_missing,
+        evidence_dir: options.evidence_dir.clone(),
     };
     let progress = progress::Tracker::new(options.on_progress.clone());
     progress.set_length((frontier.remaining() * options.consent.phases().len()) as u64);
@@ -685,6 +718,11 @@ fn classify_report(report: &mut Report, options: &Options, setup: &Setup) {
         &declared,
         &options.knowledge,
     );
+    let banner_findings = press::findings(&report.phases, &report.findings);
+    report.findings.extend(banner_findings);
+    report
+        .findings
+        .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.kind.cmp(&b.kind)));
     report.summarise();
 }
 

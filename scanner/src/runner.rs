@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
+use crate::autoconsent::Autoconsent;
 use crate::browser::{BrowserConfig, Chromium, Result};
 use crate::collectors::banner::{BannerSettings, PhaseBanner};
 use crate::collectors::{self, PageData, PageEnd, PhaseCollectors, Visit};
@@ -15,6 +16,7 @@ use crate::consent::Choice;
 use crate::crawl::{Frontier, Pending, Via};
 use crate::observe::Observations;
 use crate::page::PageTab;
+use crate::press;
 use crate::progress::Tracker;
 use kapsel_report::{self as report, Phase, PhaseInfo};
 
@@ -32,6 +34,12 @@ pub struct CrawlConfig {
     pub dwell: Duration,
     /// How long to look for a banner.
     pub banner_patience: Duration,
+    /// DuckDuckGo's autoconsent rule set, when installed (else Kapsel's own finder alone).
+    pub autoconsent: Option<Autoconsent>,
+    /// Why autoconsent is not used, for the phase notes.
+    pub autoconsent_missing: Option<String>,
+    /// Where the banner screenshots go (beside the report), when anywhere.
+    pub evidence_dir: Option<std::path::PathBuf>,
 }
 
 /// Why and whether to stop early: a handle the caller keeps (Ctrl-C, a service's cancel button)
@@ -198,9 +206,9 @@ pub fn run_phase(
             banner: choice.map(|choice| BannerSettings {
                 choice,
                 patience: cfg.banner_patience,
-                timeout: cfg.timeout,
                 quiet: cfg.quiet,
                 dwell: cfg.dwell,
+                autoconsent: cfg.autoconsent.clone(),
                 phase_banner: Arc::clone(&phase_banner),
             }),
             discovering,
@@ -228,6 +236,11 @@ pub fn run_phase(
         clicked: None,
         clicked_on: None,
         note: String::new(),
+        engine: None,
+        verified: false,
+        proof: Vec::new(),
+        banner_measured: None,
+        screenshots: Vec::new(),
     };
 
     // With a consent choice, the first page is visited alone so the choice is made before the
@@ -251,24 +264,9 @@ pub fn run_phase(
     info.pages = order.load(Ordering::SeqCst);
     let banner = phase_banner.lock().ok().and_then(|b| b.clone());
     if let Some((b, page)) = banner {
-        info.banner_found = b.kind.is_some() || b.clicked.is_some();
-        info.banner = b.kind.clone();
-        info.clicked_on = b.clicked.as_ref().map(|_| page.clone());
-        info.clicked = b.clicked.clone();
+        press::fill_info(&mut info, &b, &page, cfg.evidence_dir.as_deref());
     }
-    info.note = match (phase, &info.clicked, &info.banner) {
-        (Phase::None, _, _) => "no interaction with any banner".into(),
-        (_, Some(text), kind) => format!(
-            "pressed \"{text}\" ({}) on {}",
-            kind.as_deref().unwrap_or("button found by its text"),
-            info.clicked_on.as_deref().unwrap_or("?")
-        ),
-        (p, None, Some(kind)) => format!(
-            "a {kind} banner was found but no {} button could be pressed; this phase shows what a visitor gets without choosing",
-            if p == Phase::Accept { "accept-all" } else { "reject-all" }
-        ),
-        (_, None, None) => "no consent banner found: nothing was pressed, so this phase shows what a visitor gets without choosing".into(),
-    };
+    info.note = press::note(&info, cfg.autoconsent_missing.as_deref());
     Ok(PhaseOutcome {
         info,
         loaded: loaded.into_iter().map(|(_, p)| p).collect(),

@@ -23,8 +23,8 @@ use kapsel_report::Phase;
 use serde_json::Value;
 
 use crate::browser::BrowserError;
-use crate::consent::BannerResult;
 use crate::page::PageTab;
+use crate::press::Pressed;
 
 pub mod banner;
 pub mod cookie_jar;
@@ -90,7 +90,7 @@ pub enum Data {
     /// Links on the page (absolute).
     Links(Vec<String>),
     /// The consent banner found and the button pressed.
-    Banner(BannerResult),
+    Banner(Pressed),
 }
 
 /// Everything the collectors saw on one page, by kind.
@@ -113,7 +113,7 @@ pub struct PageData {
     /// Links on the page.
     pub links: Vec<String>,
     /// The banner, when a collector looked for one.
-    pub banner: Option<BannerResult>,
+    pub banner: Option<Pressed>,
 }
 
 impl PageData {
