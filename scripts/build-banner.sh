@@ -3,6 +3,8 @@
 #   kapsel.js        wasm-bindgen glue (--target web) without its loader (consent-wasm/js/trim-glue.mjs), with
 #                    the bootstrap appended (consent-wasm/js/bootstrap.js), import names shortened
 #                    (consent-wasm/js/shrink-imports.mjs), minified with terser
+#   kapsel-receipts.js  consent receipts (consent-wasm/js/receipts.js, minified), which the bootstrap loads
+#                    only when the declaration names a receipt service
 #   kapsel_nb.wasm   the banner with its Bokmål texts, the panic data std brings zeroed
 #                    (consent-wasm/js/blank-panic-data.mjs), optimised with wasm-opt (-Oz, flatten/rereloop, -Oz);
 #   kapsel_nn.wasm   likewise Nynorsk, and English: one build per language (cargo feature nb/nn/en), so a
@@ -41,9 +43,7 @@ for lang in nb nn en; do
 
   # The glue's own loader goes; the bootstrap instantiates the module (fails loudly if the glue changed).
   node consent-wasm/js/trim-glue.mjs "$dir/kapsel.js"
-  # The receipts name the banner's version (the workspace's).
-  version="$(awk -F'"' '/^\[workspace.package\]/ {w = 1} w && /^version/ {print $2; exit}' Cargo.toml)"
-  sed "s/KAPSEL_VERSION/$version/" consent-wasm/js/bootstrap.js >>"$dir/kapsel.js"
+  cat consent-wasm/js/bootstrap.js >>"$dir/kapsel.js"
   # Short import names instead of wasm-bindgen's hashed ones, in the wasm and the glue alike.
   node consent-wasm/js/shrink-imports.mjs "$dir/kapsel_bg.wasm" "$dir/kapsel.js"
   # Panic messages and source paths that std brings and the banner's panic handler never reads.
@@ -65,6 +65,11 @@ for lang in nb nn en; do
     -o "$out/kapsel_$lang.wasm" "$dir/kapsel_bg.wasm"
 done
 cp "$stage/nb/kapsel.min.js" "$out/kapsel.js"
+# The receipts module (fetched only by pages whose declaration names a receipt service) names the
+# banner's version (the workspace's).
+version="$(awk -F'"' '/^\[workspace.package\]/ {w = 1} w && /^version/ {print $2; exit}' Cargo.toml)"
+sed "s/KAPSEL_VERSION/$version/" consent-wasm/js/receipts.js >"$stage/receipts.js"
+"$terser" "$stage/receipts.js" --module --compress passes=2 --mangle -o "$out/kapsel-receipts.js"
 
 gz() { gzip -9 -c <"$1" | wc -c; }
 js_gz=$(gz "$out/kapsel.js")

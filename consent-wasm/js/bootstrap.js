@@ -26,18 +26,11 @@ Promise.all([
   const k = __wbg_finalize_init(instance, module);
   self.kapsel = { show: k.show, acceptAll: k.accept_all, rejectAll: k.reject_all, accept: k.accept, consent: k.consent };
   document.addEventListener("click", k.on_click);
-  // Receipts (receipts/README.md): with a receipt service in the declaration, the visitor's receipt
-  // id is the one their consent record keeps, else a fresh UUID v4 (crypto.randomUUID: the CSPRNG of
-  // getRandomValues; secure contexts only — elsewhere no id, no receipts). The banner writes it into
-  // the record; every saved choice goes out with sendBeacon: nothing waits for it, it outlives the
-  // reload a withdrawal causes, and a dead service changes nothing for the visitor.
-  const receipts = declaration && declaration.receipts;
-  const id = receipts && (document.cookie.match(/consent=1~[^;]*~([\w-]{36})~/)?.[1] || crypto.randomUUID?.());
-  k.start(document, declaration, function () { (self.dataLayer = self.dataLayer || []).push(arguments); }, id);
-  // The receipt holds what only the page knows; the service derives site, revision, refused and
-  // the method from it (the consent object starts with the four categories).
-  if (id) document.addEventListener("kapsel:consent", ({ detail }) => navigator.sendBeacon(receipts, JSON.stringify({
-    id, declaration, granted: Object.keys(detail).slice(0, 4).filter((c) => detail[c]),
-    lang: kapselLang, banner: "KAPSEL_VERSION", at: new Date().toISOString(),
-  })));
+  const go = (id) => k.start(document, declaration, function () { (self.dataLayer = self.dataLayer || []).push(arguments); }, id);
+  // Receipts (receipts/README.md) are a module of their own (receipts.js, built as kapsel-receipts.js),
+  // fetched only when the declaration names a receipt service: a page without one pays nothing for
+  // them. If it cannot be loaded, the banner starts without receipts.
+  declaration && declaration.receipts
+    ? import("./kapsel-receipts.js").then((m) => m.default(declaration, kapselLang, go), () => go())
+    : go();
 });

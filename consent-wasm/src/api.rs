@@ -16,8 +16,8 @@ use kapsel_catalogue::{pattern, Category};
 use wasm_bindgen::prelude::*;
 
 /// Starts the banner on the page's `document` with the parsed declaration (`null` when missing or
-/// broken), the bootstrap's `dataLayer` push function, and the receipt id (a UUID; absent when the
-/// declaration names no receipt service), which the consent record keeps.
+/// broken), the bootstrap's `dataLayer` push function, and the receipt id (a UUID from the receipts
+/// module; absent when the declaration names no receipt service), which the consent record keeps.
 #[wasm_bindgen]
 pub fn start(document: JsValue, declaration: JsValue, push: JsValue, receipt_id: JsValue) {
     if state::started() {

@@ -212,15 +212,7 @@ pub fn settings_layer() {
     button(&mut m, "save", t.save(), true);
     button(&mut m, "accept-all", t.accept(), false);
     button(&mut m, "reject-all", t.reject(), false);
-    m.raw("</div>");
-    // The id the visitor (or the municipality answering them) finds the receipts by.
-    let id = state::receipt_id();
-    if choice.decided && !id.is_empty() {
-        m.raw("<p>")
-            .raw(t.receipt_id())
-            .item("<span", &id, "</span></p>");
-    }
-    m.raw("</div></div>");
+    m.raw("</div></div></div>");
     show(&m);
 }
 

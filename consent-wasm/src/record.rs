@@ -1,6 +1,7 @@
 //! The `kapsel_consent` cookie: `1~<categories joined by '.'>~<unix seconds>~<percent-encoded
-//! revision>~<receipt id>~<check>` (the receipt id, a UUID, is the bootstrap's: it reads it back
-//! from the cookie; it may be empty, and a record written before receipts has no such field), where the check is the FNV-1a hash (8 hex digits) of everything before it.
+//! revision>~<receipt id>~<check>` (the receipt id, a UUID, is the receipts module's, `js/receipts.js`:
+//! it reads it back from the cookie; it may be empty, and a record written before receipts has no
+//! such field), where the check is the FNV-1a hash (8 hex digits) of everything before it.
 //! Decoding is strict: any deviation (unknown category, missing `necessary`, a bad number, a wrong
 //! check) is treated as no consent at all.
 

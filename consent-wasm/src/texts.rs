@@ -72,18 +72,16 @@ pieces! {
     only_necessary = 21;
     /// The reopen control.
     reopen = 22;
-    /// Before the receipt id in the settings layer.
-    receipt_id = 23;
 }
 
 /// The first piece of each group of four, by category index.
-const LABELS: usize = 24;
-const LOWER: usize = 28;
-const USES: usize = 32;
-const PURPOSES: usize = 36;
-const COLUMNS: usize = 40;
+const LABELS: usize = 23;
+const LOWER: usize = 27;
+const USES: usize = 31;
+const PURPOSES: usize = 35;
+const COLUMNS: usize = 39;
 /// How many pieces a language has.
-const PIECES: usize = 44;
+const PIECES: usize = 43;
 
 impl Texts {
     /// No texts (before the banner starts).
@@ -154,7 +152,6 @@ pub const NB: &str = concat!(
     "Innstillingene for informasjonskapsler kunne ikke lastes. Vi bruker bare nødvendige informasjonskapsler.|", // broken
     "Bare nødvendige|", // only_necessary
     "Informasjonskapsler|", // reopen
-    "Samtykke-ID: |", // receipt_id
     "Nødvendige|", // labels[0]
     "Preferanser|", // labels[1]
     "Statistikk|", // labels[2]
@@ -203,7 +200,6 @@ pub const NN: &str = concat!(
     "Innstillingane for informasjonskapslar kunne ikkje lastast. Vi brukar berre naudsynte informasjonskapslar.|", // broken
     "Berre naudsynte|", // only_necessary
     "Informasjonskapslar|", // reopen
-    "Samtykke-ID: |", // receipt_id
     "Naudsynte|", // labels[0]
     "Preferansar|", // labels[1]
     "Statistikk|", // labels[2]
@@ -252,7 +248,6 @@ pub const EN: &str = concat!(
     "The cookie settings could not be loaded. We use only necessary cookies.|", // broken
     "Only necessary|", // only_necessary
     "Cookies|", // reopen
-    "Consent ID: |", // receipt_id
     "Necessary|", // labels[0]
     "Preferences|", // labels[1]
     "Statistics|", // labels[2]
