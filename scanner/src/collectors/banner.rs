@@ -97,6 +97,6 @@ impl Collector for Banner {
     }
 
     fn get_data(&mut self, _tab: &PageTab, _end: &PageEnd) -> Result<Data, BrowserError> {
-        Ok(Data::Banner(self.seen.take().unwrap_or_default()))
+        Ok(Data::Banner(Box::new(self.seen.take().unwrap_or_default())))
     }
 }

@@ -90,7 +90,7 @@ pub enum Data {
     /// Links on the page (absolute).
     Links(Vec<String>),
     /// The consent banner found and the button pressed.
-    Banner(Pressed),
+    Banner(Box<Pressed>),
 }
 
 /// Everything the collectors saw on one page, by kind.
@@ -136,7 +136,7 @@ impl PageData {
                 }
             }
             Data::Links(links) => self.links.extend(links),
-            Data::Banner(b) => self.banner = Some(b),
+            Data::Banner(b) => self.banner = Some(*b),
         }
     }
 }
