@@ -1,9 +1,12 @@
 //! JUnit XML: one test case per cookie and per finding that is not about a cookie; a case fails
-//! when it has a finding at or above `--fail-on`.
+//! when it has a finding at or above `--fail-on`. The XML (escaping, counts per suite) is
+//! written by the `quick-junit` crate; this module only decides the cases.
 
-use std::fmt::Write;
+use std::time::Duration;
 
-use super::{escape_xml, Finding, Report, Severity};
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+
+use super::{Finding, Report, Severity};
 
 /// Renders JUnit XML.
 pub fn render(r: &Report, fail_on: Option<Severity>) -> String {
@@ -39,81 +42,52 @@ pub fn render(r: &Report, fail_on: Option<Severity>) -> String {
             cases.push((f.kind.as_str().to_string(), subject, vec![f]));
         }
     }
-    let failures = cases
-        .iter()
-        .filter(|(_, _, fs)| fs.iter().any(|f| f.severity >= threshold))
-        .count();
-    let page_errors: Vec<_> = r.pages.iter().filter(|p| p.error.is_some()).collect();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"kapsel\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
-        cases.len() + page_errors.len(),
-        failures,
-        page_errors.len()
-    );
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"kapsel scan {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.1}\">",
-        escape_xml(&r.site),
-        cases.len() + page_errors.len(),
-        failures,
-        page_errors.len(),
-        r.duration_seconds
-    );
+    let mut suite = TestSuite::new(format!("kapsel scan {}", r.site));
+    suite.set_time(Duration::from_secs_f64(r.duration_seconds.max(0.0)));
     for (class, name, findings) in &cases {
-        let _ = write!(
-            out,
-            "    <testcase classname=\"{}\" name=\"{}\"",
-            escape_xml(class),
-            escape_xml(name)
-        );
         let failing: Vec<_> = findings
             .iter()
             .filter(|f| f.severity >= threshold)
             .collect();
         let passing: Vec<_> = findings.iter().filter(|f| f.severity < threshold).collect();
-        if failing.is_empty() && passing.is_empty() {
-            out.push_str("/>\n");
-            continue;
-        }
-        out.push_str(">\n");
-        if !failing.is_empty() {
+        let status = if failing.is_empty() {
+            TestCaseStatus::success()
+        } else {
             let kinds: Vec<&str> = failing.iter().map(|f| f.kind.as_str()).collect();
             let text: Vec<String> = failing
                 .iter()
                 .map(|f| format!("[{}] {}", f.severity, f.message))
                 .collect();
-            let _ = writeln!(
-                out,
-                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                escape_xml(&kinds.join(",")),
-                escape_xml(&failing[0].message),
-                escape_xml(&text.join("\n"))
-            );
-        }
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_type(kinds.join(","))
+                .set_message(failing[0].message.as_str())
+                .set_description(text.join("\n"));
+            status
+        };
+        let mut case = TestCase::new(name.as_str(), status);
+        case.set_classname(class.as_str());
         if !passing.is_empty() {
             let text: Vec<String> = passing
                 .iter()
                 .map(|f| format!("[{}] {}: {}", f.severity, f.kind, f.message))
                 .collect();
-            let _ = writeln!(
-                out,
-                "      <system-out>{}</system-out>",
-                escape_xml(&text.join("\n"))
-            );
+            case.set_system_out(text.join("\n"));
         }
-        out.push_str("    </testcase>\n");
+        suite.add_test_case(case);
     }
-    for p in page_errors {
-        let _ = writeln!(
-            out,
-            "    <testcase classname=\"page.{}\" name=\"{}\">\n      <error message=\"{}\"/>\n    </testcase>",
-            p.phase,
-            escape_xml(&p.url),
-            escape_xml(p.error.as_deref().unwrap_or(""))
-        );
+    for p in r.pages.iter().filter(|p| p.error.is_some()) {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status.set_message(p.error.as_deref().unwrap_or(""));
+        let mut case = TestCase::new(p.url.as_str(), status);
+        case.set_classname(format!("page.{}", p.phase));
+        suite.add_test_case(case);
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
+    let mut report = quick_junit::Report::new("kapsel");
+    report.add_test_suite(suite);
+    let mut out = report.to_string().unwrap_or_default();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
     out
 }

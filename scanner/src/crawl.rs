@@ -2,11 +2,13 @@
 //! List through the `psl` crate, with Kapsel's municipality rule on top), robots.txt, sitemaps
 //! (read with roxmltree) and a breadth-first frontier bounded against crawler traps.
 //!
-//! robots.txt is still read by the small parser below (longest match wins, `*` and `$`);
-//! `texting_robots` is the kept crate it should move to, which has not been done yet.
+//! robots.txt is read by the `texting_robots` crate (groups for `kapsel`, else `*`; longest
+//! match wins, allow on ties; `*` and `$` patterns); `Robots` only wraps it with the crawl's
+//! defaults (no file, or one the crate rejects, allows everything).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
@@ -146,118 +148,43 @@ impl Scope {
     }
 }
 
-/// Allow (true) / disallow rules with their path patterns.
-type Rules = Vec<(bool, String)>;
+/// The user agent Kapsel's robots.txt groups are read for (else `*`).
+const ROBOTS_AGENT: &str = "kapsel";
 
-/// robots.txt rules for our user agent (`kapsel`, else `*`).
+/// robots.txt rules for our user agent (`kapsel`, else `*`), read by the `texting_robots` crate
+/// (longest match wins, allow on ties, `*` and `$` patterns).
 #[derive(Debug, Default, Clone)]
 pub struct Robots {
-    rules: Rules,
+    /// The rules; None when there are none (absent, or a file the parser rejects): all allowed.
+    rules: Option<Arc<texting_robots::Robot>>,
     /// `Sitemap:` lines.
     pub sitemaps: Vec<String>,
 }
 
 impl Robots {
-    /// Parses robots.txt text.
+    /// Parses robots.txt text. A file the parser rejects allows everything, as an absent one does.
     pub fn parse(text: &str) -> Robots {
-        let mut groups: Vec<(Vec<String>, Rules)> = Vec::new();
-        let mut sitemaps = Vec::new();
-        let mut in_agents = false;
-        for raw in text.lines() {
-            let line = raw.split('#').next().unwrap_or("").trim();
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            let key = key.trim().to_ascii_lowercase();
-            let value = value.trim().to_string();
-            match key.as_str() {
-                "user-agent" => {
-                    if !in_agents || groups.is_empty() {
-                        groups.push((Vec::new(), Vec::new()));
-                    }
-                    in_agents = true;
-                    if let Some(g) = groups.last_mut() {
-                        g.0.push(value.to_ascii_lowercase());
-                    }
-                }
-                "allow" | "disallow" => {
-                    in_agents = false;
-                    if let Some(g) = groups.last_mut() {
-                        if !value.is_empty() {
-                            g.1.push((key == "allow", value));
-                        }
-                    }
-                }
-                "sitemap" => sitemaps.push(value),
-                _ => in_agents = false,
-            }
-        }
-        let pick = |agent: &str| {
-            groups
-                .iter()
-                .find(|(agents, _)| agents.iter().any(|a| a == agent))
-                .map(|(_, rules)| rules.clone())
-        };
-        Robots {
-            rules: pick("kapsel").or_else(|| pick("*")).unwrap_or_default(),
-            sitemaps,
+        match texting_robots::Robot::new(ROBOTS_AGENT, text.as_bytes()) {
+            Ok(robot) => Robots {
+                sitemaps: robot.sitemaps.clone(),
+                rules: Some(Arc::new(robot)),
+            },
+            Err(_) => Robots::default(),
         }
     }
 
     /// True when robots.txt lets us fetch this path (with query); the longest rule wins, allow on ties.
     pub fn allows(&self, url: &Url) -> bool {
+        let Some(robot) = &self.rules else {
+            return true;
+        };
         let mut target = url.path().to_string();
         if let Some(q) = url.query() {
             target.push('?');
             target.push_str(q);
         }
-        let mut best: Option<(usize, bool)> = None;
-        for (allow, pattern) in &self.rules {
-            if robots_match(pattern, &target) {
-                let len = pattern.len();
-                if best.is_none_or(|(l, a)| len > l || (len == l && *allow && !a)) {
-                    best = Some((len, *allow));
-                }
-            }
-        }
-        best.is_none_or(|(_, allow)| allow)
+        robot.allowed(&target)
     }
-}
-
-fn robots_match(pattern: &str, path: &str) -> bool {
-    let (pattern, anchored) = match pattern.strip_suffix('$') {
-        Some(p) => (p, true),
-        None => (pattern, false),
-    };
-    let glob = format!("{pattern}{}", if anchored { "" } else { "*" });
-    glob_match_prefix(&glob, path)
-}
-
-/// `*`-glob that must match the whole text, anchored at the start.
-fn glob_match_prefix(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && p[pi] != '*' && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
 }
 
 /// The HTTP client for robots.txt, sitemaps and privacy statements could not be set up.
@@ -577,6 +504,16 @@ mod tests {
         assert!(!r.allows(&u("https://e.com/x.php")));
         assert!(r.allows(&u("https://e.com/x.php?a=1")));
         assert_eq!(r.sitemaps, vec!["https://e.com/s.xml".to_string()]);
+    }
+
+    #[test]
+    fn robots_group_for_kapsel_before_the_star() {
+        let r = Robots::parse(
+            "User-agent: *\nDisallow: /\n\nUser-agent: Googlebot\nUser-agent: Kapsel\nDisallow: /admin\n",
+        );
+        assert!(r.allows(&u("https://e.com/side")));
+        assert!(!r.allows(&u("https://e.com/admin/x")));
+        assert!(Robots::default().allows(&u("https://e.com/admin")));
     }
 
     #[test]
