@@ -21,8 +21,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use lang::Lang;
+
 mod html;
 mod junit;
+mod lang;
 mod sarif;
 mod table;
 
@@ -508,8 +511,14 @@ impl Format {
     }
 }
 
-/// Renders the report in a format.
+/// Renders the report in a format, in English where the format has words for people.
 pub fn render(report: &Report, format: Format, fail_on: Option<Severity>) -> String {
+    render_in(report, format, fail_on, Lang::En)
+}
+
+/// Renders the report in a format; the HTML page speaks `lang` (the other formats are for
+/// machines and stay as they are).
+pub fn render_in(report: &Report, format: Format, fail_on: Option<Severity>, lang: Lang) -> String {
     match format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into());
@@ -517,7 +526,7 @@ pub fn render(report: &Report, format: Format, fail_on: Option<Severity>) -> Str
             s
         }
         Format::Table => table::render(report),
-        Format::Html => html::render(report),
+        Format::Html => html::render(report, lang),
         Format::Junit => junit::render(report, fail_on),
         Format::Sarif => sarif::render(report),
     }

@@ -107,6 +107,8 @@ fn json_junit_sarif_and_html_in_one_run() {
             "300",
             "--format",
             "table",
+            "--lang",
+            "nb",
         ])
         .arg("--out")
         .arg(&json)
@@ -185,6 +187,15 @@ fn json_junit_sarif_and_html_in_one_run() {
 
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<html lang=\"nb\">"), "--lang nb: {page}");
+    for heading in [
+        "<h2>Sammendrag</h2>",
+        "<h2>Funn (",
+        "<h2>Hva hvert valg gir</h2>",
+    ] {
+        assert!(page.contains(heading), "{heading} in the nb report");
+    }
+    assert!(!page.contains("<h2>Summary</h2>"));
     assert!(page.contains("<code>_ga</code>"));
     assert!(
         !page.contains('`'),
@@ -201,6 +212,21 @@ fn json_junit_sarif_and_html_in_one_run() {
             "the HTML report must be self-contained: {outside}"
         );
     }
+}
+
+#[test]
+fn an_unknown_report_language_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let out = Command::new(support::kapsel())
+        .args(["scan", "http://127.0.0.1:9/", "--lang", "de", "--out"])
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--lang de"), "names the bad value: {err}");
+    assert!(!html.exists(), "no report before the input is right");
 }
 
 #[test]
