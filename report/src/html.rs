@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{escape_xml as e, human_duration, Lang, Report, Severity};
+use super::{escape_xml as e, human_duration_in, Lang, Report, Severity};
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
 h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
@@ -220,11 +220,11 @@ pub fn render(r: &Report, lang: Lang) -> String {
             (None, _) => t(["session", "økt", "økt"]).to_string(),
             (Some(stored), Some(asked)) if asked > stored + 86_400 => format!(
                 "{} ({} {})",
-                human_duration(stored),
+                human_duration_in(stored, lang),
                 t(["asked for", "ba om", "bad om"]),
-                human_duration(asked)
+                human_duration_in(asked, lang)
             ),
-            (Some(stored), _) => human_duration(stored),
+            (Some(stored), _) => human_duration_in(stored, lang),
         };
         let first: Vec<String> = c
             .first_seen
@@ -670,6 +670,7 @@ mod tests {
         // The default is English, and the same data shows in both.
         assert_eq!(crate::render(&r, crate::Format::Html, None), en);
         assert!(nb.contains("<code>_ga</code>") && nb.contains("HTTP 500"));
+        assert!(nb.contains("13 måneder") && en.contains("13 months"));
     }
 
     #[test]

@@ -551,24 +551,33 @@ pub fn escape_xml(s: &str) -> String {
 
 /// Seconds as a short human duration ("2 years", "13 months", "30 days", "24 hours").
 pub fn human_duration(secs: i64) -> String {
+    human_duration_in(secs, Lang::En)
+}
+
+/// Seconds as a short human duration in a language ("2 år", "13 månader").
+pub fn human_duration_in(secs: i64, lang: Lang) -> String {
     const DAY: i64 = 86_400;
     if secs <= 0 {
-        return "expired".into();
+        return lang.pick(["expired", "utløpt", "utgått"]).into();
     }
     let days = secs as f64 / DAY as f64;
-    if days >= 365.0 * 1.5 {
-        format!("{:.0} years", days / 365.0)
+    let (n, unit) = if days >= 365.0 * 1.5 {
+        (format!("{:.0}", days / 365.0), ["years", "år", "år"])
     } else if days >= 60.0 {
-        format!("{:.0} months", days / 30.44)
+        (
+            format!("{:.0}", days / 30.44),
+            ["months", "måneder", "månader"],
+        )
     } else if days >= 2.0 {
-        format!("{days:.0} days")
+        (format!("{days:.0}"), ["days", "dager", "dagar"])
     } else if secs >= 7200 {
-        format!("{} hours", secs / 3600)
+        ((secs / 3600).to_string(), ["hours", "timer", "timar"])
     } else if secs >= 120 {
-        format!("{} minutes", secs / 60)
+        ((secs / 60).to_string(), ["minutes", "minutter", "minutt"])
     } else {
-        format!("{secs} seconds")
-    }
+        (secs.to_string(), ["seconds", "sekunder", "sekund"])
+    };
+    format!("{n} {}", lang.pick(unit))
 }
 
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -633,5 +642,7 @@ mod tests {
         assert_eq!(human_duration(2 * 365 * 86_400), "2 years");
         assert_eq!(human_duration(400 * 86_400), "13 months");
         assert_eq!(human_duration(86_400), "24 hours");
+        assert_eq!(human_duration_in(400 * 86_400, Lang::Nb), "13 måneder");
+        assert_eq!(human_duration_in(400 * 86_400, Lang::Nn), "13 månader");
     }
 }
