@@ -227,6 +227,21 @@ fn an_unknown_report_language_is_a_usage_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--lang de"), "names the bad value: {err}");
     assert!(!html.exists(), "no report before the input is right");
+
+    // The crawl passes the language to every site's report, and checks it first.
+    let sites = write_temp(dir.path(), "sites.txt", "http://127.0.0.1:9/\n");
+    let out = Command::new(support::kapsel())
+        .args(["crawl", "--sites"])
+        .arg(&sites)
+        .args(["--run-id", "r1", "--shard-index", "0", "--shard-count", "1"])
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .args(["--lang", "de"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--lang de"));
+    assert!(!dir.path().join("out").exists(), "nothing written");
 }
 
 #[test]
