@@ -4,103 +4,17 @@
 
 use crate::merge::{National, SiteRow};
 
-/// The language of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English (the default only when no language is given).
-    #[default]
-    En,
-    /// Norwegian Bokmål.
-    Nb,
-    /// Norwegian Nynorsk.
-    Nn,
-}
+pub use kapsel_report::Lang;
 
-impl std::str::FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Lang, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "en" => Ok(Lang::En),
-            "nb" | "no" => Ok(Lang::Nb),
-            "nn" => Ok(Lang::Nn),
-            _ => Err(format!("--lang {s}: use nb, nn or en")),
-        }
-    }
-}
-
-impl Lang {
-    /// The BCP 47 tag.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Nb => "nb",
-            Lang::Nn => "nn",
-        }
-    }
-
-    /// Picks the text for this language from `[en, nb, nn]`.
-    pub fn pick(self, t: [&'static str; 3]) -> &'static str {
-        match self {
-            Lang::En => t[0],
-            Lang::Nb => t[1],
-            Lang::Nn => t[2],
-        }
-    }
-
-    /// A status in this language.
-    pub fn status(self, s: &str) -> &'static str {
-        self.pick(match s {
-            "ok" => ["ok", "ok", "ok"],
-            "unreachable" => ["unreachable", "utilgjengelig", "utilgjengeleg"],
-            "timeout" => ["timed out", "tidsavbrudd", "tidsavbrot"],
-            "error" => ["error", "feil", "feil"],
-            _ => ["missing", "mangler", "manglar"],
-        })
-    }
-
-    /// A finding kind in this language.
-    pub fn kind(self, k: &str) -> String {
-        let t = match k {
-            "set-before-consent" => [
-                "Set before consent",
-                "Satt før samtykke",
-                "Sett før samtykke",
-            ],
-            "set-after-reject" => [
-                "Set after reject",
-                "Satt etter avvisning",
-                "Sett etter avvising",
-            ],
-            "undeclared" => ["Undeclared", "Ikke oppgitt", "Ikkje oppgitt"],
-            "declared-not-found" => [
-                "Declared, not found",
-                "Oppgitt, ikke funnet",
-                "Oppgitt, ikkje funne",
-            ],
-            "misspelled-declaration" => [
-                "Misspelled in declaration",
-                "Feilstavet i erklæringen",
-                "Feilstava i erklæringa",
-            ],
-            "retention-mismatch" => [
-                "Lives longer than declared",
-                "Lever lenger enn oppgitt",
-                "Lever lenger enn oppgitt",
-            ],
-            "undeclared-third-party" => [
-                "Undeclared third party",
-                "Ikke oppgitt tredjepart",
-                "Ikkje oppgitt tredjepart",
-            ],
-            "unknown-cookie" => [
-                "Unknown cookie",
-                "Ukjent informasjonskapsel",
-                "Ukjend informasjonskapsel",
-            ],
-            other => return other.to_string(),
-        };
-        self.pick(t).to_string()
-    }
+/// A site's status in a language.
+pub fn status(lang: Lang, s: &str) -> &'static str {
+    lang.pick(match s {
+        "ok" => ["ok", "ok", "ok"],
+        "unreachable" => ["unreachable", "utilgjengelig", "utilgjengeleg"],
+        "timeout" => ["timed out", "tidsavbrudd", "tidsavbrot"],
+        "error" => ["error", "feil", "feil"],
+        _ => ["missing", "mangler", "manglar"],
+    })
 }
 
 /// HTML-escapes text.
@@ -199,7 +113,7 @@ fn site_row(position: usize, r: &SiteRow, lang: Lang, link_prefix: &str, out: &m
         escape(&r.status),
         escape(&r.host),
         escape(&r.status),
-        lang.status(&r.status),
+        status(lang, &r.status),
     );
     out.push_str(&number_cell(r.pages).replace(" bad", ""));
     for v in [r.banner_found, r.banner_pressed] {
@@ -293,7 +207,7 @@ pub fn render(national: &National, lang: Lang, link_prefix: &str) -> String {
     out.push_str("</dl>\n");
     let _ = write!(out, "<h2>{}</h2>\n<div class=\"controls\"><label>{} <input id=\"filter\" type=\"search\"></label><label>{} <select id=\"status\"><option value=\"\">{}</option>", t(["Sites", "Nettsteder", "Nettstader"]), t(["Filter", "Filtrer", "Filtrer"]), t(["Status", "Status", "Status"]), t(["all", "alle", "alle"]));
     for s in ["ok", "unreachable", "timeout", "error", "missing"] {
-        let _ = write!(out, "<option value=\"{s}\">{}</option>", lang.status(s));
+        let _ = write!(out, "<option value=\"{s}\">{}</option>", status(lang, s));
     }
     out.push_str("</select></label></div>\n<div class=\"wrap\"><table id=\"sites\"><thead><tr>");
     for h in [

@@ -21,8 +21,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use lang::Lang;
+
 mod html;
 mod junit;
+mod lang;
 mod sarif;
 mod table;
 
@@ -588,8 +591,14 @@ impl Format {
     }
 }
 
-/// Renders the report in a format.
+/// Renders the report in a format, in English where the format has words for people.
 pub fn render(report: &Report, format: Format, fail_on: Option<Severity>) -> String {
+    render_in(report, format, fail_on, Lang::En)
+}
+
+/// Renders the report in a format; the HTML page speaks `lang` (the other formats are for
+/// machines and stay as they are).
+pub fn render_in(report: &Report, format: Format, fail_on: Option<Severity>, lang: Lang) -> String {
     match format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into());
@@ -597,7 +606,7 @@ pub fn render(report: &Report, format: Format, fail_on: Option<Severity>) -> Str
             s
         }
         Format::Table => table::render(report),
-        Format::Html => html::render(report),
+        Format::Html => html::render(report, lang),
         Format::Junit => junit::render(report, fail_on),
         Format::Sarif => sarif::render(report),
     }
@@ -622,24 +631,33 @@ pub fn escape_xml(s: &str) -> String {
 
 /// Seconds as a short human duration ("2 years", "13 months", "30 days", "24 hours").
 pub fn human_duration(secs: i64) -> String {
+    human_duration_in(secs, Lang::En)
+}
+
+/// Seconds as a short human duration in a language ("2 år", "13 månader").
+pub fn human_duration_in(secs: i64, lang: Lang) -> String {
     const DAY: i64 = 86_400;
     if secs <= 0 {
-        return "expired".into();
+        return lang.pick(["expired", "utløpt", "utgått"]).into();
     }
     let days = secs as f64 / DAY as f64;
-    if days >= 365.0 * 1.5 {
-        format!("{:.0} years", days / 365.0)
+    let (n, unit) = if days >= 365.0 * 1.5 {
+        (format!("{:.0}", days / 365.0), ["years", "år", "år"])
     } else if days >= 60.0 {
-        format!("{:.0} months", days / 30.44)
+        (
+            format!("{:.0}", days / 30.44),
+            ["months", "måneder", "månader"],
+        )
     } else if days >= 2.0 {
-        format!("{days:.0} days")
+        (format!("{days:.0}"), ["days", "dager", "dagar"])
     } else if secs >= 7200 {
-        format!("{} hours", secs / 3600)
+        ((secs / 3600).to_string(), ["hours", "timer", "timar"])
     } else if secs >= 120 {
-        format!("{} minutes", secs / 60)
+        ((secs / 60).to_string(), ["minutes", "minutter", "minutt"])
     } else {
-        format!("{secs} seconds")
-    }
+        (secs.to_string(), ["seconds", "sekunder", "sekund"])
+    };
+    format!("{n} {}", lang.pick(unit))
 }
 
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -704,5 +722,7 @@ mod tests {
         assert_eq!(human_duration(2 * 365 * 86_400), "2 years");
         assert_eq!(human_duration(400 * 86_400), "13 months");
         assert_eq!(human_duration(86_400), "24 hours");
+        assert_eq!(human_duration_in(400 * 86_400, Lang::Nb), "13 måneder");
+        assert_eq!(human_duration_in(400 * 86_400, Lang::Nn), "13 månader");
     }
 }

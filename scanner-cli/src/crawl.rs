@@ -104,6 +104,9 @@ pub struct SiteOptions {
     /// Do not read /sitemap.xml.
     #[arg(long)]
     pub no_sitemap: bool,
+    /// Language of each site's HTML report: nb, nn or en (default en).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
 }
 
 impl SiteOptions {
@@ -144,6 +147,9 @@ impl SiteOptions {
         }
         if self.no_sitemap {
             a.push("--no-sitemap".into());
+        }
+        if let Some(l) = &self.lang {
+            a.extend(["--lang".into(), l.clone()]);
         }
         // Not passed to the scan, but it changes results: part of the options hash.
         a.push(format!("site-timeout={site_timeout}"));
@@ -216,6 +222,9 @@ fn crawl(args: CrawlArgs) -> Result<u8> {
             args.scan.consent
         ))
         .into());
+    }
+    if let Some(l) = &args.scan.lang {
+        l.parse::<kapsel_report::Lang>().map_err(Usage)?;
     }
     let executable = find_browser(args.scan.browser.as_deref()).map_err(Usage)?;
     let run_dir = out_dir.join(&run_id);

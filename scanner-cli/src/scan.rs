@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kapsel_catalogue::{Declaration, KnowledgeBase};
-use kapsel_report::{self as report, Format, Report, Severity};
+use kapsel_report::{self as report, Format, Lang, Report, Severity};
 use kapsel_scan::{ConsentMode, Options, ScanError, Stop};
 
 use crate::exit::{Outcome, Usage};
@@ -79,6 +79,9 @@ pub struct ScanOptions {
     /// Press banners with Kapsel's own finder only.
     #[arg(long)]
     pub no_autoconsent: bool,
+    /// Language of the HTML report: nb, nn or en (default en).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
     /// Exit 1 when a finding is at or above this severity: info, low, medium, high or never.
     #[arg(long, default_value = "medium", value_name = "SEVERITY")]
     pub fail_on: String,
@@ -174,6 +177,10 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     } else {
         Some(args.fail_on.parse().map_err(Usage)?)
     };
+    let lang: Lang = match &args.lang {
+        Some(l) => l.parse().map_err(Usage)?,
+        None => Lang::En,
+    };
     let mut options = options(&args)?;
     for out in &args.out {
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -183,7 +190,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
         }
     }
     stop_on_ctrl_c(&options.stop);
-    options.on_partial = journal(&args, fail_on);
+    options.on_partial = journal(&args, fail_on, lang);
     let bar = progress_bar(args.quiet);
     if let Some(bar) = &bar {
         let bar = bar.clone();
@@ -201,17 +208,17 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
         Ok(report) => report,
         Err(ScanError::Input(message)) => return Err(Usage(message).into()),
         Err(ScanError::Incomplete { cause, report }) => {
-            write_outputs(&report, &args, fail_on)?;
+            write_outputs(&report, &args, fail_on, lang)?;
             anyhow::bail!("the scan could not be completed (partial report written): {cause}");
         }
         Err(e @ ScanError::NothingLoaded { .. }) => {
             if let Some(report) = e.partial_report() {
-                write_outputs(report, &args, fail_on)?;
+                write_outputs(report, &args, fail_on, lang)?;
             }
             return Err(e.into());
         }
     };
-    write_outputs(&report, &args, fail_on)?;
+    write_outputs(&report, &args, fail_on, lang)?;
     Ok(match (fail_on, report.worst()) {
         (Some(threshold), Some(worst)) if worst >= threshold => Outcome::Findings,
         _ => Outcome::Clean,
@@ -303,7 +310,11 @@ fn stop_on_ctrl_c(stop: &Stop) {
 /// While the scan runs, each `--out` file holds the report so far, marked incomplete, replaced
 /// atomically (written beside it, then renamed) so a reader never sees half a file and a scan
 /// killed outright leaves the pages it had done.
-fn journal(args: &ScanOptions, fail_on: Option<Severity>) -> Option<kapsel_scan::PartialFn> {
+fn journal(
+    args: &ScanOptions,
+    fail_on: Option<Severity>,
+    lang: Lang,
+) -> Option<kapsel_scan::PartialFn> {
     if args.out.is_empty() {
         return None;
     }
@@ -322,7 +333,7 @@ fn journal(args: &ScanOptions, fail_on: Option<Severity>) -> Option<kapsel_scan:
             let mut part = path.clone().into_os_string();
             part.push(".part");
             let part = PathBuf::from(part);
-            if std::fs::write(&part, report::render(report, *format, fail_on)).is_ok() {
+            if std::fs::write(&part, report::render_in(report, *format, fail_on, lang)).is_ok() {
                 let _ = std::fs::rename(&part, path);
             }
         }
@@ -343,14 +354,19 @@ fn progress_bar(quiet: bool) -> Option<ProgressBar> {
 }
 
 /// Writes each `--out` file and, when asked (or when no file is), stdout.
-fn write_outputs(report: &Report, args: &ScanOptions, fail_on: Option<Severity>) -> Result<()> {
+fn write_outputs(
+    report: &Report,
+    args: &ScanOptions,
+    fail_on: Option<Severity>,
+    lang: Lang,
+) -> Result<()> {
     let mut file_formats = Vec::new();
     for path in &args.out {
         let format = Format::from_path(path)
             .or(args.format.map(Format::from))
             .unwrap_or(Format::Json);
         file_formats.push(format);
-        std::fs::write(path, report::render(report, format, fail_on))
+        std::fs::write(path, report::render_in(report, format, fail_on, lang))
             .with_context(|| format!("writing {}", path.display()))?;
         eprintln!("kapsel: wrote {}", path.display());
     }
@@ -366,7 +382,7 @@ fn write_outputs(report: &Report, args: &ScanOptions, fail_on: Option<Severity>)
     };
     if let Some(f) = stdout_format {
         use std::io::Write;
-        let text = report::render(report, f, fail_on);
+        let text = report::render_in(report, f, fail_on, lang);
         let mut out = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a panic.
         let _ = out.write_all(text.as_bytes());

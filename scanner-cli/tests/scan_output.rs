@@ -107,6 +107,8 @@ fn json_junit_sarif_and_html_in_one_run() {
             "300",
             "--format",
             "table",
+            "--lang",
+            "nb",
         ])
         .arg("--out")
         .arg(&json)
@@ -185,6 +187,15 @@ fn json_junit_sarif_and_html_in_one_run() {
 
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<html lang=\"nb\">"), "--lang nb: {page}");
+    for heading in [
+        "<h2>Sammendrag</h2>",
+        "<h2>Funn (",
+        "<h2>Hva hvert valg gir</h2>",
+    ] {
+        assert!(page.contains(heading), "{heading} in the nb report");
+    }
+    assert!(!page.contains("<h2>Summary</h2>"));
     assert!(page.contains("<code>_ga</code>"));
     assert!(
         !page.contains('`'),
@@ -201,6 +212,36 @@ fn json_junit_sarif_and_html_in_one_run() {
             "the HTML report must be self-contained: {outside}"
         );
     }
+}
+
+#[test]
+fn an_unknown_report_language_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let out = Command::new(support::kapsel())
+        .args(["scan", "http://127.0.0.1:9/", "--lang", "de", "--out"])
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--lang de"), "names the bad value: {err}");
+    assert!(!html.exists(), "no report before the input is right");
+
+    // The crawl passes the language to every site's report, and checks it first.
+    let sites = write_temp(dir.path(), "sites.txt", "http://127.0.0.1:9/\n");
+    let out = Command::new(support::kapsel())
+        .args(["crawl", "--sites"])
+        .arg(&sites)
+        .args(["--run-id", "r1", "--shard-index", "0", "--shard-count", "1"])
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .args(["--lang", "de"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--lang de"));
+    assert!(!dir.path().join("out").exists(), "nothing written");
 }
 
 #[test]
