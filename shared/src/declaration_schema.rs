@@ -42,6 +42,10 @@ fn field(name: &str) -> (&'static str, &'static str) {
             "Send Google Consent Mode signals.",
         ),
         "meta_pixel" => (r#"{"type": "boolean"}"#, "Send Meta Pixel consent signals."),
+        "receipts" => (
+            r#"{"type": "string", "minLength": 1}"#,
+            "Where the banner sends a consent receipt for every choice (https, a path on the site, or http on loopback).",
+        ),
         "services" => (
             r##"{"type": "array", "items": {"anyOf": [{"type": "string", "minLength": 1}, {"$ref": "#/$defs/service"}]}}"##,
             "Services: a knowledge-base id, or an object.",
