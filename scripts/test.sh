@@ -22,7 +22,7 @@ step "build the kapsel and kapsel-demo binaries"
 cargo build --bins
 export KAPSEL_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/kapsel"
 step "tests"
-cargo test --workspace
+cargo test --workspace --no-fail-fast
 if [ -d consent-wasm/tests ] || grep -q wasm_bindgen_test consent-wasm/src/*.rs 2>/dev/null; then
   step "banner wasm-bindgen tests in Chromium"
   CHROMEDRIVER=/usr/bin/chromedriver cargo test -p kapsel-consent --target wasm32-unknown-unknown
