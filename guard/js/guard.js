@@ -85,7 +85,7 @@
     n = 0,
     t = Date.now() / 1e3;
   for (let c of b) h = Math.imul(h ^ c.charCodeAt(), 16777619);
-  if (v.slice(-9) == "~" + (h >>> 0).toString(16).padStart(8, 0) && f.length == 4 && f[0] == 1 &&
+  if (v.slice(-9) == "~" + (h >>> 0).toString(16).padStart(8, 0) && (f.length == 4 || f.length == 5) && f[0] == 1 &&
       /^\d+$/.test(f[2]) && f[3] == K[1] && f[2] <= t + 86400 && t - f[2] < K[2] * 86400) {
     f[1].split(".").forEach((c) => (n |= 1 << C.indexOf(c)));
     if (n > 0 && n < 16 && n & 1) (m = n), (decided = 1);
