@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use kapsel_demo::{Demo, DemoOptions, Site};
 use kapsel_e2e::chrome::open;
+use kapsel_e2e::fixtures::copy_dir;
 use kapsel_e2e::visitor::{set, Visitor};
 use serde_json::Value;
 
@@ -460,19 +461,6 @@ fn fixtures_with(from: &str, to: &str) -> tempfile::TempDir {
     assert!(text.contains(from), "the fixture declaration has {from}");
     std::fs::write(&declaration, text.replace(from, to)).expect("write declaration");
     copy
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("fixture dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 #[test]

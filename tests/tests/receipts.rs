@@ -9,6 +9,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use kapsel_demo::{DemoOptions, Site};
+use kapsel_e2e::fixtures::copy_dir;
 use kapsel_e2e::visitor::Visitor;
 use serde_json::Value;
 
@@ -102,19 +103,6 @@ fn wait_for_receipts(bin: &Path, db: &Path, n: usize) -> Vec<Value> {
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/banner")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("fixture dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 #[test]
