@@ -2,7 +2,8 @@
 # Builds Kapsel's consent banner (crate kapsel-consent) into <repo>/target/banner/ (or $KAPSEL_BANNER_DIR):
 #   kapsel.js        wasm-bindgen glue (--target web) without its loader (consent-wasm/js/trim-glue.mjs), with
 #                    the bootstrap appended (consent-wasm/js/bootstrap.js), import names shortened
-#                    (consent-wasm/js/shrink-imports.mjs), minified with terser
+#                    (consent-wasm/js/shrink-imports.mjs), minified with terser (ES2020 output:
+#                    functions that use neither `this` nor `arguments` become arrows and methods)
 #   kapsel-receipts.js  consent receipts (consent-wasm/js/receipts.js, minified), which the bootstrap loads
 #                    only when the declaration names a receipt service
 #   kapsel_nb.wasm   the banner with its Bokmål texts, the panic data std brings zeroed
@@ -48,7 +49,7 @@ for lang in nb nn en; do
   node consent-wasm/js/shrink-imports.mjs "$dir/kapsel_bg.wasm" "$dir/kapsel.js"
   # Panic messages and source paths that std brings and the banner's panic handler never reads.
   node consent-wasm/js/blank-panic-data.mjs "$dir/kapsel_bg.wasm"
-  "$terser" "$dir/kapsel.js" --module --compress passes=2 --mangle -o "$dir/kapsel.min.js"
+  "$terser" "$dir/kapsel.js" --module --compress passes=2,ecma=2020,unsafe_arrows=true,unsafe_methods=true --mangle -o "$dir/kapsel.min.js"
   # One glue serves every language: the builds differ in their texts only.
   if ! cmp -s "$dir/kapsel.min.js" "$stage/nb/kapsel.min.js"; then
     say "the $lang build's JS glue differs from the nb build's: the languages must import the same"
@@ -69,7 +70,7 @@ cp "$stage/nb/kapsel.min.js" "$out/kapsel.js"
 # banner's version (the workspace's).
 version="$(awk -F'"' '/^\[workspace.package\]/ {w = 1} w && /^version/ {print $2; exit}' Cargo.toml)"
 sed "s/KAPSEL_VERSION/$version/" consent-wasm/js/receipts.js >"$stage/receipts.js"
-"$terser" "$stage/receipts.js" --module --compress passes=2 --mangle -o "$out/kapsel-receipts.js"
+"$terser" "$stage/receipts.js" --module --compress passes=2,ecma=2020,unsafe_arrows=true,unsafe_methods=true --mangle -o "$out/kapsel-receipts.js"
 
 gz() { gzip -9 -c <"$1" | wc -c; }
 js_gz=$(gz "$out/kapsel.js")

@@ -37,6 +37,8 @@ const patterns = [
     "RefCell already borrowed",
     "LazyCell instance has previously been poisoned",
     "internal error: entered unreachable code",
+    // wasm-bindgen's closure guard: the banner passes no closure to JS.
+    "closure invoked recursively or after being dropped",
     digits,
   ].map((s) => new RegExp(escape(s), "g")),
 ];

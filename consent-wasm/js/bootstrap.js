@@ -20,7 +20,8 @@ Promise.all([
   // A site that serves only some of the languages still gets a banner: in Bokmål.
   kapselLoad(`kapsel_${kapselLang}.wasm`)
     .catch(() => kapselLoad("kapsel_nb.wasm")),
-  kapselUrl ? fetch(kapselUrl, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null)).catch(() => null) : null,
+  // (fetch sends same-origin credentials by default: a declaration behind a login still loads.)
+  kapselUrl ? fetch(kapselUrl).then((r) => (r.ok ? r.json() : null)).catch(() => null) : null,
 ]).then(([{ instance, module }, declaration]) => {
   // The module's exports take and return plain JS values: no wrappers (trim-glue.mjs drops them).
   const k = __wbg_finalize_init(instance, module);
@@ -30,7 +31,7 @@ Promise.all([
   // Receipts (receipts/README.md) are a module of their own (receipts.js, built as kapsel-receipts.js),
   // fetched only when the declaration names a receipt service: a page without one pays nothing for
   // them. If it cannot be loaded, the banner starts without receipts.
-  declaration && declaration.receipts
+  declaration?.receipts
     ? import("./kapsel-receipts.js").then((m) => m.default(declaration, kapselLang, go), () => go())
     : go();
 });

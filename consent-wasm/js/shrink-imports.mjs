@@ -1,5 +1,8 @@
 // Renames the wasm-bindgen imports (`__wbg_append_e1dc9aecf07bcf8b` …) to short names in both the
-// wasm module and its JS glue: the hashed names cost about 2 KB gzip in all, for nothing.
+// wasm module and its JS glue: the hashed names cost about 2 KB gzip in all, for nothing. The
+// exports likewise: those the glue and bootstrap read (`wasm.__wbindgen_malloc`, `k.accept_all` …)
+// get short names, and those nothing reads (wasm-bindgen's abort hooks, `__wbindgen_free` when no
+// string leaves the module) go, so that wasm-opt can drop what only they reached.
 // Usage: node shrink-imports.mjs kapsel_bg.wasm kapsel.js   (both rewritten in place)
 import { readFileSync, writeFileSync } from "node:fs";
 import { leb, sections } from "./wasm-sections.mjs";
@@ -34,7 +37,35 @@ function shortName(i) {
 
 const out = [wasm.subarray(0, 8)];
 const renames = new Map();
+// How the glue (`wasm.x`) and the bootstrap (`k.x`) read an export.
+const exportUse = (name) => new RegExp(`\\b(wasm|k)\\.${name}\\b`, "g");
+const exportRenames = new Map();
 for (const { id, header, start, end } of sections(wasm)) {
+  if (id === 7) {
+    let [count, p] = leb(wasm, start);
+    const kept = [];
+    for (let i = 0; i < count; i++) {
+      let len;
+      [len, p] = leb(wasm, p);
+      const name = wasm.subarray(p, p + len).toString("utf8");
+      p += len;
+      const descStart = p++;
+      [, p] = leb(wasm, p);
+      const first = js.search(exportUse(name));
+      if (first >= 0) kept.push({ name, first, desc: wasm.subarray(descStart, p) });
+    }
+    // Named by first mention in the glue, as the imports are: every language gets the same names.
+    kept.sort((a, b) => a.first - b.first);
+    const parts = [encodeLeb(kept.length)];
+    kept.forEach(({ name, desc }, i) => {
+      const short = shortName(i).slice(1);
+      exportRenames.set(name, short);
+      parts.push(str(short), desc);
+    });
+    const body = Buffer.concat(parts);
+    out.push(Buffer.from([7]), encodeLeb(body.length), body);
+    continue;
+  }
   if (id !== 2) {
     out.push(wasm.subarray(header, end));
     continue;
@@ -79,6 +110,9 @@ for (const { id, header, start, end } of sections(wasm)) {
 for (const [from, to] of [...renames].sort((a, b) => b[0].length - a[0].length)) {
   js = js.split(from).join(to);
 }
+for (const [from, to] of exportRenames) {
+  js = js.replace(exportUse(from), `$1.${to}`);
+}
 writeFileSync(wasmPath, Buffer.concat(out));
 writeFileSync(jsPath, js);
-console.error(`shrink-imports: renamed ${renames.size} imports`);
+console.error(`shrink-imports: renamed ${renames.size} imports and ${exportRenames.size} exports`);

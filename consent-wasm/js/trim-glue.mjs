@@ -39,6 +39,10 @@ for (const [name, body] of Object.entries(plain)) {
   if (!re.test(js)) fail(`no \`function ${name}\``);
   js = js.replace(re, body);
 }
+// The plain passStringToWasm0 allocates exactly once: the module's realloc export goes unread.
+const realloc = /(passStringToWasm0\([^,()]+, wasm\.__wbindgen_malloc), wasm\.__wbindgen_realloc\)/g;
+if (!realloc.test(js)) fail("no `passStringToWasm0(…, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc)`");
+js = js.replace(realloc, "$1)");
 const polyfill = /^if \(!\('encodeInto' in cachedTextEncoder\)\) \{\n[\s\S]*?^\}\n/m;
 if (!polyfill.test(js)) fail("no encodeInto polyfill");
 js = js.replace(polyfill, "");

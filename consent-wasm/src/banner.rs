@@ -212,7 +212,16 @@ pub fn settings_layer() {
     button(&mut m, "save", t.save(), true);
     button(&mut m, "accept-all", t.accept(), false);
     button(&mut m, "reject-all", t.reject(), false);
-    m.raw("</div></div></div>");
+    m.raw("</div>");
+    // The id the visitor's choices are filed under (`js/receipts.js`), once they made one. (It
+    // is the record's; a record from before receipts gets it with the next choice.)
+    let id = state::receipt_id();
+    if choice.decided && !id.is_empty() {
+        m.raw("<p>")
+            .raw(t.consent_id())
+            .item("<span", &id, "</span></p>");
+    }
+    m.raw("</div></div>");
     show(&m);
 }
 

@@ -72,16 +72,18 @@ pieces! {
     only_necessary = 21;
     /// The reopen control.
     reopen = 22;
+    /// Before the receipt id in the settings layer.
+    consent_id = 23;
 }
 
 /// The first piece of each group of four, by category index.
-const LABELS: usize = 23;
-const LOWER: usize = 27;
-const USES: usize = 31;
-const PURPOSES: usize = 35;
-const COLUMNS: usize = 39;
+const LABELS: usize = 24;
+const LOWER: usize = 28;
+const USES: usize = 32;
+const PURPOSES: usize = 36;
+const COLUMNS: usize = 40;
 /// How many pieces a language has.
-const PIECES: usize = 43;
+const PIECES: usize = 44;
 
 impl Texts {
     /// No texts (before the banner starts).
@@ -152,6 +154,7 @@ pub const NB: &str = concat!(
     "Innstillingene for informasjonskapsler kunne ikke lastes. Vi bruker bare nødvendige informasjonskapsler.|", // broken
     "Bare nødvendige|", // only_necessary
     "Informasjonskapsler|", // reopen
+    "Samtykke-ID: |", // consent_id
     "Nødvendige|", // labels[0]
     "Preferanser|", // labels[1]
     "Statistikk|", // labels[2]
@@ -200,6 +203,7 @@ pub const NN: &str = concat!(
     "Innstillingane for informasjonskapslar kunne ikkje lastast. Vi brukar berre naudsynte informasjonskapslar.|", // broken
     "Berre naudsynte|", // only_necessary
     "Informasjonskapslar|", // reopen
+    "Samtykke-ID: |", // consent_id
     "Naudsynte|", // labels[0]
     "Preferansar|", // labels[1]
     "Statistikk|", // labels[2]
@@ -248,6 +252,7 @@ pub const EN: &str = concat!(
     "The cookie settings could not be loaded. We use only necessary cookies.|", // broken
     "Only necessary|", // only_necessary
     "Cookies|", // reopen
+    "Consent ID: |", // consent_id
     "Necessary|", // labels[0]
     "Preferences|", // labels[1]
     "Statistics|", // labels[2]

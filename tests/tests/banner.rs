@@ -759,13 +759,15 @@ fn it_works_under_a_strict_content_security_policy() {
 fn memory_stays_bounded_across_many_choices() {
     use headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument;
     let s = setup();
-    // Keep a handle on the module's memory as the bootstrap instantiates it.
+    // Keep a handle on the module's memory as the bootstrap instantiates it (the build gives the
+    // exports short names, so it is found by type).
     s.tab
         .call_method(AddScriptToEvaluateOnNewDocument {
             source: "for (const k of ['instantiate', 'instantiateStreaming']) { \
                        const f = WebAssembly[k]; \
                        WebAssembly[k] = function () { return f.apply(this, arguments).then((r) => \
-                         { self.__kapselMemory = (r.instance || r).exports.memory; return r; }); }; }"
+                         { self.__kapselMemory = Object.values((r.instance || r).exports) \
+                           .find((e) => e instanceof WebAssembly.Memory); return r; }); }; }"
                 .to_string(),
             world_name: None,
             include_command_line_api: None,
