@@ -41,6 +41,9 @@ trap cleanup EXIT
 # Starts the server on DB; sets server_pid and base.
 start_server() {
   local log="$work/server.$RANDOM.log"
+  # Made before the server starts: the shell opens the redirection only once the child runs, and
+  # a first look at a log that is not there yet must not end the script (set -e).
+  : >"$log"
   "$bin" serve --listen 127.0.0.1:0 --db "$1" --allow-origin "$origin" --rate-per-minute 0 >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 200); do

@@ -248,3 +248,125 @@ fn what_the_parser_inserts_is_kept_from_running_until_consent() {
     v.wait("typeof FB === 'object' && document.querySelector('img[alt=pixel]').naturalWidth > 0 && document.querySelector('iframe').src.includes('way=parser-iframe')");
     v.wait_cookies(&["vuid"]);
 }
+
+/// FNV-1a (32 bits): the check the stored choice ends with.
+fn fnv(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5, |h: u32, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// A `kapsel_consent` value with a correct check over `body`.
+fn record(body: &str) -> String {
+    format!("{body}~{:08x}", fnv(body))
+}
+
+/// The guard and the banner each read the stored choice themselves (the guard before anything
+/// else on the page, the banner once its wasm is in); a record that one honours and the other
+/// does not would let trackers run under a banner that still asks, or hold them back after a
+/// choice. Every shape of record, valid or not, gets the same verdict from both.
+#[test]
+fn the_guard_and_the_banner_read_a_stored_choice_alike() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs();
+    let day = 86_400;
+    let id = "0b6f2a5e-8c1d-4f3a-9e2b-7d4c5a6b8e9f";
+    let stats = &["statistics"][..];
+    let cases: Vec<(&str, String, Option<&[&str]>)> = vec![
+        (
+            "with a receipt id",
+            record(&format!("1~necessary.statistics~{now}~guard-1~{id}")),
+            Some(stats),
+        ),
+        (
+            "with an empty receipt id",
+            record(&format!("1~necessary.preferences.marketing~{now}~guard-1~")),
+            Some(&["preferences", "marketing"]),
+        ),
+        (
+            "from before receipts (four fields)",
+            record(&format!("1~necessary.marketing~{now}~guard-1")),
+            Some(&["marketing"]),
+        ),
+        (
+            "necessary only",
+            record(&format!("1~necessary~{now}~guard-1~{id}")),
+            Some(&[]),
+        ),
+        (
+            "a wrong check",
+            format!("1~necessary.statistics~{now}~guard-1~{id}~00000000"),
+            None,
+        ),
+        (
+            "another revision",
+            record(&format!("1~necessary.statistics~{now}~guard-0~{id}")),
+            None,
+        ),
+        (
+            "expired",
+            record(&format!(
+                "1~necessary.statistics~{}~guard-1~{id}",
+                now - 181 * day
+            )),
+            None,
+        ),
+        (
+            "from the future",
+            record(&format!(
+                "1~necessary.statistics~{}~guard-1~{id}",
+                now + 2 * day
+            )),
+            None,
+        ),
+        (
+            "without necessary",
+            record(&format!("1~statistics~{now}~guard-1~{id}")),
+            None,
+        ),
+        (
+            "an unknown category",
+            record(&format!("1~necessary.ads~{now}~guard-1~{id}")),
+            None,
+        ),
+        (
+            "another format version",
+            record(&format!("2~necessary.statistics~{now}~guard-1~{id}")),
+            None,
+        ),
+        (
+            "six fields",
+            record(&format!("1~necessary.statistics~{now}~guard-1~{id}~x")),
+            None,
+        ),
+        ("no record", String::new(), None),
+    ];
+    let v = visitor();
+    v.visit("/");
+    // The guard's Consent Mode calls come first in `dataLayer` (it runs before anything else):
+    // `default`, then `update` when it honoured a stored choice.
+    let guard_verdict = "(() => { const u = dataLayer[1]; if (!u || u[1] !== 'update') return null; \
+        const g = (k) => u[2][k] === 'granted'; \
+        return [g('functionality_storage') && 'preferences', g('analytics_storage') && 'statistics', \
+                g('ad_storage') && 'marketing'].filter(Boolean).join(); })()";
+    let banner_verdict = "(() => { const c = kapsel.consent(); return c.decided ? \
+        ['preferences', 'statistics', 'marketing'].filter((k) => c[k]).join() : null; })()";
+    for (what, value, expected) in cases {
+        v.js(&format!(
+            "document.cookie = 'kapsel_consent={value}; path=/; max-age={}'",
+            if value.is_empty() { 0 } else { 3600 }
+        ));
+        v.visit("/");
+        v.wait("window.kapsel && kapsel.consent().revision !== null");
+        let guard = v.js(guard_verdict);
+        let banner = v.js(banner_verdict);
+        let expected = expected.map_or(serde_json::Value::Null, |c| c.join(",").into());
+        assert_eq!(banner, expected, "the banner, on a record {what}: {value}");
+        assert_eq!(
+            guard, banner,
+            "the guard and the banner, on a record {what}: {value}"
+        );
+    }
+}
