@@ -43,8 +43,9 @@ pub struct BrowserConfig {
     pub tab_memory_mb: u64,
 }
 
-/// Flags every scan runs with: the house flags, no pop-ups, no automation banner, and one
-/// renderer per page so that the network traffic of cross-site iframes reaches the page's session.
+/// Flags every scan runs with: the house flags, no pop-ups, no automation banner, one renderer
+/// per page so that the network traffic of cross-site iframes reaches the page's session, and no
+/// back-forward cache, so a page a tab has left is gone rather than kept frozen in memory.
 const BASE_ARGS: &[&str] = &[
     "--headless=new",
     "--no-sandbox",
@@ -58,7 +59,7 @@ const BASE_ARGS: &[&str] = &[
     "--block-new-web-contents",
     "--disable-site-isolation-trials",
     "--disable-blink-features=AutomationControlled",
-    "--disable-features=TranslateUI,IsolateOrigins,site-per-process,PrivacySandboxSettings4",
+    "--disable-features=TranslateUI,IsolateOrigins,site-per-process,PrivacySandboxSettings4,BackForwardCache",
 ];
 
 /// The launch defaults headless_chrome would add, less those that make the browser less like a
@@ -366,6 +367,13 @@ raw_method!(
 raw_method!(
     /// `DOMStorage.enable`.
     DomStorageEnable = "DOMStorage.enable" {}
+);
+raw_method!(
+    /// `DOMStorage.clear`.
+    DomStorageClear = "DOMStorage.clear" {
+        /// The storage, as the protocol named it in its events.
+        storage_id: Value,
+    }
 );
 raw_method!(
     /// `Network.setUserAgentOverride`.

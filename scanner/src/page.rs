@@ -1,10 +1,17 @@
 //! Visiting one page in one tab: navigate, wait for the load and for the network to go quiet,
 //! scroll to the end for lazy embeds. The tab's own listener follows only what the visit needs
-//! (requests in flight, the main document's status, the load event, dialogs, a crash); what a
-//! page shows is recorded by the collectors (`crate::collectors`), which the runner attaches to
-//! the tab.
+//! (requests in flight, the main document's status, the load event, dialogs, a crash, the
+//! origins that wrote session storage); what a page shows is recorded by the collectors
+//! (`crate::collectors`), which the runner attaches to the tab.
+//!
+//! A tab serves one page after another as long as each ends cleanly: [`PageTab::release`] clears
+//! the session storage the page wrote and leaves it for `about:blank` (its scripts, timers and
+//! requests end there), and reports whether that worked in time. A page that hit a limit (its
+//! deadline, a stuck script, a crash) marks its tab unclean, and the runner closes such a tab
+//! ([`PageTab::close`]) and opens a fresh one.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -34,14 +41,24 @@ impl Log {
     }
 }
 
-/// A tab with its listener, opened for one page and closed after it.
+/// A tab with its listener, serving pages one after another until one ends uncleanly.
 pub struct PageTab {
     /// The tab.
     pub tab: Arc<Tab>,
     log: Arc<Mutex<Log>>,
+    /// Session storage written since the last release, by storage id (as JSON) as the protocol
+    /// names it: what [`PageTab::release`] clears.
+    session: Arc<Mutex<BTreeMap<String, Value>>>,
+    /// Set when a visit hit a limit (a deadline, a stuck script, a crash, a stop): the tab then
+    /// serves no further page.
+    unclean: AtomicBool,
     /// The scan's stop handle: waiting ends at once when the scan is interrupted (SIGTERM).
     stop: Stop,
 }
+
+/// How long leaving a cleanly ended page may take (clearing its session storage, loading
+/// `about:blank`) before its tab is closed instead.
+pub const RELEASE_LIMIT: Duration = Duration::from_secs(2);
 
 /// Runs in every frame before the page's scripts: silences dialogs.
 const PRELUDE: &str = r#"(() => {
@@ -52,7 +69,8 @@ const PRELUDE: &str = r#"(() => {
 
 impl PageTab {
     /// Opens a tab, tells each collector about it, enables the domains it listens to and
-    /// installs the prelude.
+    /// installs the prelude. The collectors stay with the tab: each visit begins with their
+    /// [`Collector::init`].
     pub fn open(
         chromium: &browser::Chromium,
         stop: &Stop,
@@ -61,8 +79,19 @@ impl PageTab {
         let tab = chromium.new_tab()?;
         let log = Arc::new(Mutex::new(Log::default()));
         let sink = Arc::clone(&log);
+        let session = Arc::new(Mutex::new(BTreeMap::new()));
+        let session_sink = Arc::clone(&session);
         let main_frame = tab.get_target_id().clone();
         tab.add_event_listener(Arc::new(move |event: &Event| {
+            if let Event::DOMStorageDomStorageItemAdded(e) = event {
+                let id = &e.params.storage_id;
+                if !id.is_local_storage {
+                    if let (Ok(mut s), Ok(v)) = (session_sink.lock(), serde_json::to_value(id)) {
+                        s.insert(v.to_string(), v);
+                    }
+                }
+                return;
+            }
             let Ok(mut log) = sink.lock() else { return };
             record(&mut log, event, &main_frame);
         }))
@@ -73,6 +102,8 @@ impl PageTab {
         tab.enable_runtime()
             .map_err(|e| BrowserError::with_context("enabling the runtime", e))?;
         call(&tab, browser::NetworkEnable {})?;
+        // Session-storage writes are followed so a released tab can forget them.
+        call(&tab, browser::DomStorageEnable {})?;
         call(
             &tab,
             browser::AddScript {
@@ -82,8 +113,111 @@ impl PageTab {
         Ok(PageTab {
             tab,
             log,
+            session,
+            unclean: AtomicBool::new(false),
             stop: stop.clone(),
         })
+    }
+
+    /// Marks the tab as left unclean: it serves no further page.
+    fn mark_unclean(&self) {
+        self.unclean.store(true, Ordering::SeqCst);
+    }
+
+    /// True when a visit hit a limit or the renderer crashed: the tab must be closed.
+    pub fn unclean(&self) -> bool {
+        self.unclean.load(Ordering::SeqCst) || self.crashed()
+    }
+
+    /// Leaves a cleanly ended page so the tab can serve the next one as a fresh tab would: clears
+    /// the session storage written since the last release (every origin, iframes included),
+    /// loads `about:blank`, which ends the page's scripts, timers and requests (a `beforeunload`
+    /// prompt is accepted), and empties the window's name. True when all of it answered within
+    /// [`RELEASE_LIMIT`]; false for an unclean tab, which the caller closes.
+    pub fn release(&self) -> bool {
+        if self.unclean() || self.stop.requested() {
+            return false;
+        }
+        let until = Instant::now() + RELEASE_LIMIT;
+        let released = self.clear_session_storage(until) && self.leave(until);
+        // Whatever the page did while it was left, and `about:blank` itself, is not the next
+        // page's; session storage written while it was left could no longer be cleared.
+        self.reset();
+        let written_late = self.session.lock().map_or(true, |s| !s.is_empty());
+        if !released || written_late || self.unclean() {
+            self.mark_unclean();
+            return false;
+        }
+        true
+    }
+
+    /// Clears the session storage written since the last release, before `until`.
+    fn clear_session_storage(&self, until: Instant) -> bool {
+        let written: Vec<Value> = self
+            .session
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s).into_values().collect())
+            .unwrap_or_default();
+        written.into_iter().all(|storage_id| {
+            let left = until.saturating_duration_since(Instant::now());
+            call_within(&self.tab, browser::DomStorageClear { storage_id }, left).is_ok()
+        })
+    }
+
+    /// Loads `about:blank` and empties the window's name (it outlives documents; a fresh tab's
+    /// is empty), before `until`.
+    fn leave(&self, until: Instant) -> bool {
+        self.reset();
+        let navigated = self.navigate("about:blank", until).is_ok_and(|answer| {
+            answer
+                .get("errorText")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+        });
+        navigated
+            && eval_within(
+                &self.tab,
+                "window.name = ''; true",
+                until.saturating_duration_since(Instant::now()),
+            )
+            .is_ok_and(|v| v == Value::Bool(true))
+            && self.wait_for_load(until)
+    }
+
+    /// Waits for the load event before `until`, handling dialogs; false at `until`.
+    fn wait_for_load(&self, until: Instant) -> bool {
+        loop {
+            let (loaded, crashed) = match self.log.lock() {
+                Ok(l) => (l.load_fired.is_some(), l.crashed.is_some()),
+                Err(_) => return false,
+            };
+            if loaded {
+                return true;
+            }
+            if crashed || Instant::now() >= until || self.stop.urgent() {
+                return false;
+            }
+            self.answer_dialog();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Answers a dialog the page opened, if any: leaving is always allowed, anything else is
+    /// dismissed.
+    fn answer_dialog(&self) {
+        let dialog = self
+            .log
+            .lock()
+            .ok()
+            .and_then(|mut l| l.dialog_pending.take());
+        if let Some(kind) = dialog {
+            let accept = kind == "beforeunload";
+            let _ = call_within(
+                &self.tab,
+                browser::HandleDialog { accept },
+                Duration::from_secs(1),
+            );
+        }
     }
 
     /// Forgets what the previous page logged.
@@ -149,6 +283,8 @@ impl PageTab {
                 return Some(format!("navigation failed: {e}"));
             }
         }
+        // A navigation the browser refused (DNS, TLS, a redirect loop) leaves an error page in a
+        // clean tab; the wait below marks the tab when a limit is hit.
         if !self.wait(deadline, quiet, Some(dwell)) {
             if self.stop.urgent() {
                 self.stop_loading();
@@ -187,9 +323,9 @@ impl PageTab {
             if left.is_zero() || self.stop.urgent() {
                 return Err(BrowserError("no answer before the deadline".into()));
             }
-            match rx.recv_timeout(left.min(Duration::from_millis(100))) {
+            match rx.recv_timeout(left.min(Duration::from_millis(40))) {
                 Ok(answer) => return answer,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => self.answer_dialog(),
                 Err(_) => return Err(BrowserError("the navigation was lost".into())),
             }
         }
@@ -201,12 +337,15 @@ impl PageTab {
         if eval_within(&self.tab, "1", Duration::from_millis(300)).is_ok() {
             return true;
         }
+        self.mark_unclean();
         self.fire(browser::TerminateExecution {});
         false
     }
 
-    /// Stops loading (a body that never ends, a slow server), without waiting for an answer.
+    /// Stops loading (a body that never ends, a slow server), without waiting for an answer; the
+    /// tab serves no further page.
     fn stop_loading(&self) {
+        self.mark_unclean();
         self.fire(browser::StopLoading {});
     }
 
@@ -228,6 +367,7 @@ impl PageTab {
     /// Closes the tab's target, and with it its renderer; returns within a fraction of a second
     /// whatever the page does (a script still running is told to stop first).
     pub fn close(&self) {
+        self.mark_unclean();
         if !self.crashed() {
             self.fire(browser::TerminateExecution {});
         }
@@ -241,12 +381,20 @@ impl PageTab {
 
     /// Waits until `dwell` after the load event (when given) and `quiet` without network
     /// activity with nothing in flight (or twice that, at least 2 s, with requests that never
-    /// end). False at the deadline.
+    /// end). False at the deadline (or on a crash or an interrupt): the tab is then unclean.
     pub fn wait(&self, deadline: Instant, quiet: Duration, dwell: Option<Duration>) -> bool {
+        let settled = self.settle(deadline, quiet, dwell);
+        if !settled {
+            self.mark_unclean();
+        }
+        settled
+    }
+
+    fn settle(&self, deadline: Instant, quiet: Duration, dwell: Option<Duration>) -> bool {
         let started = Instant::now();
         loop {
-            let (done, dialog, crashed) = {
-                let Ok(mut log) = self.log.lock() else {
+            let (done, crashed) = {
+                let Ok(log) = self.log.lock() else {
                     return false;
                 };
                 let idle = log
@@ -259,18 +407,9 @@ impl PageTab {
                 };
                 let quiet_now = (log.inflight.is_empty() && idle >= quiet)
                     || idle >= (quiet * 2).max(Duration::from_secs(2));
-                let dialog = log.dialog_pending.take();
-                (loaded && quiet_now, dialog, log.crashed.is_some())
+                (loaded && quiet_now, log.crashed.is_some())
             };
-            if let Some(kind) = dialog {
-                // Leaving is always allowed; any other dialog is dismissed.
-                let accept = kind == "beforeunload";
-                let _ = call_within(
-                    &self.tab,
-                    browser::HandleDialog { accept },
-                    Duration::from_secs(1),
-                );
-            }
+            self.answer_dialog();
             if crashed || self.stop.urgent() {
                 return false;
             }
@@ -285,13 +424,14 @@ impl PageTab {
     }
 
     /// Scrolls down a screen at a time to the end (bounded, and given up at `deadline`), so lazy
-    /// embeds load.
+    /// embeds load. A scroll that does not answer leaves the tab unclean.
     pub fn scroll_to_end(&self, deadline: Instant) {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
+            self.mark_unclean();
             return;
         }
-        let _ = eval_within(
+        let scrolled = eval_within(
             &self.tab,
             r#"new Promise(resolve => {
                 let i = 0;
@@ -305,6 +445,9 @@ impl PageTab {
             })"#,
             left.min(Duration::from_secs(5)),
         );
+        if scrolled.is_err() {
+            self.mark_unclean();
+        }
     }
 }
 

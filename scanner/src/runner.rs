@@ -1,6 +1,7 @@
 //! The crawl itself: one browser per phase, `concurrency` tabs pulling from a shared frontier,
-//! a dead browser restarted, a crashed tab replaced, and a stop flag (Ctrl-C, `--max-time`)
-//! checked between pages so the partial report can still be written.
+//! each tab kept for the next page while its pages end cleanly and replaced after a timeout, a
+//! crash or anything left unclean, a dead browser restarted, and a stop flag (Ctrl-C,
+//! `--max-time`) checked between pages so the partial report can still be written.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -11,7 +12,7 @@ use url::Url;
 use crate::autoconsent::Autoconsent;
 use crate::browser::{BrowserConfig, Chromium, Result};
 use crate::collectors::banner::{BannerSettings, PhaseBanner};
-use crate::collectors::{self, PageData, PageEnd, PhaseCollectors, Visit};
+use crate::collectors::{self, Collector, PageData, PageEnd, PhaseCollectors, Visit};
 use crate::consent::Choice;
 use crate::crawl::{Frontier, Pending, Via};
 use crate::observe::Observations;
@@ -273,9 +274,25 @@ pub fn run_phase(
     })
 }
 
+/// A worker's tab, kept between pages with its collectors, and the browser generation it
+/// belongs to.
+struct KeptTab {
+    generation: u64,
+    tab: PageTab,
+    collectors: Vec<Box<dyn Collector>>,
+}
+
 /// One worker: pulls pages from the plan until it is empty, the stop is pulled or its page
-/// limit is reached.
+/// limit is reached; its tab is closed when it ends.
 fn worker(work: &PhaseWork<'_>, pages_limit: Option<usize>) {
+    let mut kept = None;
+    work_through(work, pages_limit, &mut kept);
+    if let Some(k) = kept {
+        k.tab.close();
+    }
+}
+
+fn work_through(work: &PhaseWork<'_>, pages_limit: Option<usize>, kept: &mut Option<KeptTab>) {
     let mut done = 0usize;
     loop {
         if work.stop.requested() || pages_limit.is_some_and(|l| done >= l) {
@@ -300,25 +317,38 @@ fn worker(work: &PhaseWork<'_>, pages_limit: Option<usize>) {
         let index = work.order.fetch_add(1, Ordering::SeqCst);
         work.progress
             .set_message(format!("[{}] {}", work.phase, pending.url));
-        let (page, links) = visit_page(work, &pending);
+        let (page, links) = visit_page(work, &pending, kept);
         record_page(work, page, links, index, &pending);
         work.progress.inc(1);
         work.busy.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-/// Visits one page in a fresh tab with fresh collectors (closed after it: nothing a page leaves
-/// running — timers, an endless script, a beforeunload handler, memory — reaches the next one),
-/// all within the page's deadline, and merges what the collectors saw. Returns the page record
-/// and its links.
-fn visit_page(work: &PhaseWork<'_>, pending: &Pending) -> (report::Page, Vec<String>) {
+/// Visits one page, all within the page's deadline, and merges what the collectors saw. The
+/// page gets the worker's kept tab when the previous page ended cleanly (released: its session
+/// storage cleared, `about:blank` loaded, the collectors told a new visit begins), else a fresh
+/// tab with fresh collectors. A page that hit a limit or crashed has its tab closed after it:
+/// nothing it leaves running — an endless script, a beforeunload handler, its memory — reaches
+/// the next one. Returns the page record and its links.
+fn visit_page(
+    work: &PhaseWork<'_>,
+    pending: &Pending,
+    kept: &mut Option<KeptTab>,
+) -> (report::Page, Vec<String>) {
     let cfg = work.cfg;
     let phase = work.phase;
     let (generation, chromium) = work.shared.get();
     let started = Instant::now();
     let deadline = started + cfg.timeout;
-    let mut collectors = collectors::for_phase(&work.collectors);
-    let tab = PageTab::open(&chromium, work.stop, &mut collectors).ok();
+    // A tab of an earlier browser went with it.
+    let (tab, mut collectors) = match kept.take().filter(|k| k.generation == generation) {
+        Some(k) => (Some(k.tab), k.collectors),
+        None => {
+            let mut collectors = collectors::for_phase(&work.collectors);
+            let tab = PageTab::open(&chromium, work.stop, &mut collectors).ok();
+            (tab, collectors)
+        }
+    };
     let mut page = report::Page {
         url: pending.url.to_string(),
         final_url: None,
@@ -389,6 +419,7 @@ fn visit_page(work: &PhaseWork<'_>, pending: &Pending) -> (report::Page, Vec<Str
                 }
             }
             links = std::mem::take(&mut data.links);
+            let lost_any = lost.is_some();
             match lost {
                 None => {
                     if let Ok(mut o) = work.obs.lock() {
@@ -415,7 +446,11 @@ fn visit_page(work: &PhaseWork<'_>, pending: &Pending) -> (report::Page, Vec<Str
                     "the page's renderer crashed".into()
                 });
             }
-            t.close();
+            // Kept for the next page only when this one ended cleanly and in time.
+            let clean = !lost_any && !crashed && Instant::now() < deadline;
+            if !(clean && t.release()) {
+                t.close();
+            }
         }
     }
     if page.error.is_some() && !work.stop.requested() && !chromium.alive() {
@@ -426,6 +461,13 @@ fn visit_page(work: &PhaseWork<'_>, pending: &Pending) -> (report::Page, Vec<Str
         let _ = work.shared.restart_if_dead(generation);
     }
     page.millis = started.elapsed().as_millis() as u64;
+    if let Some(t) = tab.filter(|t| !t.unclean()) {
+        *kept = Some(KeptTab {
+            generation,
+            tab: t,
+            collectors,
+        });
+    }
     (page, links)
 }
 
