@@ -4,46 +4,13 @@
 //! setting a `leaked_…` cookie, so a leak shows in the report. Real Chromium, two small HTTP
 //! servers on 127.0.0.1 (two origins).
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::time::Duration;
 
 use kapsel_scan::{scan, start_url, ConsentMode, Options};
 
-/// Serves the pages `route` gives (path → body) as HTML; 404 otherwise. Returns the origin.
-fn serve(route: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let route = std::sync::Arc::new(route);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let route = std::sync::Arc::clone(&route);
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(&stream);
-                let mut first = String::new();
-                if reader.read_line(&mut first).is_err() {
-                    return;
-                }
-                let mut line = String::new();
-                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                    line.clear();
-                }
-                let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let (status, body) = match route(&path) {
-                    Some(body) => ("200 OK", body),
-                    None => ("404 Not Found", "no".to_string()),
-                };
-                let answer = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let mut stream = &stream;
-                let _ = stream.write_all(answer.as_bytes());
-            });
-        }
-    });
-    format!("http://{addr}")
-}
+mod support;
+
+use support::{serve, Page};
 
 /// Reports (as `leaked_<prefix>_<key>` cookies) the session-storage keys and the window name the
 /// document finds, then leaves its own under a name of the page's.
@@ -63,15 +30,15 @@ fn probe(prefix: &str) -> String {
 
 #[test]
 fn a_page_finds_nothing_the_page_before_it_left_in_the_tab() {
-    let frame = serve(|path| (path == "/frame").then(|| probe("frame")));
+    let frame = serve(|path| (path == "/frame").then(|| Page::html(probe("frame"))));
     let pages = ["/", "/a", "/b", "/c"];
     let site = serve(move |path| {
         pages.contains(&path).then(|| {
-            format!(
+            Page::html(format!(
                 "<html><body><a href=\"/a\">a</a> <a href=\"/b\">b</a> <a href=\"/c\">c</a>{}\
                  <iframe src=\"{frame}/frame\"></iframe></body></html>",
                 probe("top")
-            )
+            ))
         })
     });
     let mut options = Options::new(start_url(&format!("{site}/")).unwrap());

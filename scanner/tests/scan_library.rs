@@ -2,8 +2,6 @@
 //! a small HTTP server on 127.0.0.1. The report comes back as a value; the progress callback and
 //! the stop handle work without the CLI.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,42 +9,23 @@ use std::time::Duration;
 use kapsel_report::{Phase, SetBy};
 use kapsel_scan::{scan, start_url, ConsentMode, Options, ScanError};
 
+mod support;
+
+use support::{serve, Page};
+
 /// Serves `/` (a header cookie, a script cookie, a link to `/b`) and `/b`; 404 otherwise.
-fn serve() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(&stream);
-                let mut first = String::new();
-                if reader.read_line(&mut first).is_err() {
-                    return;
-                }
-                let mut line = String::new();
-                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                    line.clear();
-                }
-                let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let (status, extra, body) = match path.as_str() {
-                    "/" => (
-                        "200 OK",
-                        "Set-Cookie: lib_session=1; Max-Age=7200; Path=/\r\n",
-                        "<html><body><a href=\"/b\">b</a><script>document.cookie = 'lib_script=1; max-age=3600; path=/';</script></body></html>",
-                    ),
-                    "/b" => ("200 OK", "", "<html><body>b</body></html>"),
-                    _ => ("404 Not Found", "", "no"),
-                };
-                let answer = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: text/html\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let mut stream = &stream;
-                let _ = stream.write_all(answer.as_bytes());
-            });
-        }
+fn site() -> String {
+    let origin = serve(|target| {
+        match target {
+        "/" => Some(
+            Page::html("<html><body><a href=\"/b\">b</a><script>document.cookie = 'lib_script=1; max-age=3600; path=/';</script></body></html>")
+                .header("Set-Cookie", "lib_session=1; Max-Age=7200; Path=/"),
+        ),
+        "/b" => Some(Page::html("<html><body>b</body></html>")),
+        _ => None,
+    }
     });
-    format!("http://{addr}/")
+    format!("{origin}/")
 }
 
 fn quick(url: &str) -> Options {
@@ -63,7 +42,7 @@ fn quick(url: &str) -> Options {
 
 #[test]
 fn a_scan_through_the_library_returns_the_report() {
-    let url = serve();
+    let url = site();
     let mut options = quick(&url);
     let done = Arc::new(AtomicU64::new(0));
     let seen = Arc::clone(&done);
@@ -105,7 +84,7 @@ fn a_scan_through_the_library_returns_the_report() {
 
 #[test]
 fn a_pulled_stop_returns_an_incomplete_report_and_bad_input_is_an_error() {
-    let url = serve();
+    let url = site();
     let options = quick(&url);
     options.stop.request("stopped by the caller");
     // Stopped before the first phase: nothing visited, so no page could be loaded.
