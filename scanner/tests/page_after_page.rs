@@ -6,11 +6,11 @@
 
 use std::time::Duration;
 
-use kapsel_scan::{scan, start_url, ConsentMode, Options};
+use kapsel_scan::scan;
 
 mod support;
 
-use support::{serve, Page};
+use support::{quick, serve, Page};
 
 /// Reports (as `leaked_<prefix>_<key>` cookies) the session-storage keys and the window name the
 /// document finds, then leaves its own under a name of the page's.
@@ -41,13 +41,8 @@ fn a_page_finds_nothing_the_page_before_it_left_in_the_tab() {
             ))
         })
     });
-    let mut options = Options::new(start_url(&format!("{site}/")).unwrap());
-    options.consent = ConsentMode::None;
+    let mut options = quick(&format!("{site}/"));
     options.max_pages = 10;
-    options.concurrency = 1;
-    options.no_sitemap = true;
-    options.timeout = Duration::from_secs(20);
-    options.quiet = Duration::from_millis(300);
     options.dwell = Duration::from_millis(300);
     let report = scan(&options).expect("the scan runs");
 

@@ -4,14 +4,13 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use kapsel_report::{Phase, SetBy};
-use kapsel_scan::{scan, start_url, ConsentMode, Options, ScanError};
+use kapsel_scan::{scan, start_url, ScanError};
 
 mod support;
 
-use support::{serve, Page};
+use support::{quick, serve, Page};
 
 /// Serves `/` (a header cookie, a script cookie, a link to `/b`) and `/b`; 404 otherwise.
 fn site() -> String {
@@ -26,18 +25,6 @@ fn site() -> String {
     }
     });
     format!("{origin}/")
-}
-
-fn quick(url: &str) -> Options {
-    let mut options = Options::new(start_url(url).unwrap());
-    options.consent = ConsentMode::None;
-    options.max_pages = 5;
-    options.concurrency = 1;
-    options.no_sitemap = true;
-    options.timeout = Duration::from_secs(20);
-    options.quiet = Duration::from_millis(300);
-    options.dwell = Duration::from_millis(500);
-    options
 }
 
 #[test]

@@ -3,6 +3,9 @@
 // Each test binary compiles its own copy and uses only part of it.
 #![allow(dead_code)]
 
+use std::time::Duration;
+
+use kapsel_scan::{start_url, ConsentMode, Options};
 use tiny_http::{Header, Response, Server};
 
 /// A page to serve: HTML, with any extra response headers.
@@ -54,4 +57,18 @@ pub fn serve(route: impl Fn(&str) -> Option<Page> + Send + 'static) -> String {
         }
     });
     origin
+}
+
+/// Options for a short scan of `url`: no consent phases, one tab, at most 5 pages, no sitemap,
+/// short waits.
+pub fn quick(url: &str) -> Options {
+    let mut options = Options::new(start_url(url).expect("a valid start URL"));
+    options.consent = ConsentMode::None;
+    options.max_pages = 5;
+    options.concurrency = 1;
+    options.no_sitemap = true;
+    options.timeout = Duration::from_secs(20);
+    options.quiet = Duration::from_millis(300);
+    options.dwell = Duration::from_millis(500);
+    options
 }
