@@ -5,6 +5,8 @@
 use crate::merge::{National, SiteRow};
 
 pub use kapsel_report::Lang;
+// One HTML escaper for every report (it also drops control characters, which HTML cannot hold).
+use kapsel_report::escape_xml as escape;
 
 /// A site's status in a language.
 pub fn status(lang: Lang, s: &str) -> &'static str {
@@ -15,22 +17,6 @@ pub fn status(lang: Lang, s: &str) -> &'static str {
         "error" => ["error", "feil", "feil"],
         _ => ["missing", "mangler", "manglar"],
     })
-}
-
-/// HTML-escapes text.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = r#"
