@@ -317,16 +317,9 @@ fn crawl(args: CrawlArgs) -> Result<u8> {
 fn browser_starts(executable: &std::path::Path, extra: &[String]) -> Result<(), String> {
     let profile = tempfile::tempdir().map_err(|e| format!("creating a browser profile: {e}"))?;
     let mut child = std::process::Command::new(executable)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--dump-dom",
-        ])
+        .arg("--headless")
+        .args(kapsel_scan::browser::HOUSE_FLAGS)
+        .arg("--dump-dom")
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra.iter().filter(|a| !a.starts_with("--user-data-dir")))
         .arg("about:blank")

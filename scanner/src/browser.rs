@@ -43,17 +43,23 @@ pub struct BrowserConfig {
     pub tab_memory_mb: u64,
 }
 
-/// Flags every scan runs with: the house flags, no pop-ups, no automation banner, one renderer
-/// per page so that the network traffic of cross-site iframes reaches the page's session, and no
-/// back-forward cache, so a page a tab has left is gone rather than kept frozen in memory.
-const BASE_ARGS: &[&str] = &[
-    "--headless=new",
+/// The house flags every Chromium Kapsel starts gets, besides `--headless` and a fresh
+/// `--user-data-dir` (the scanner's and the crawl's start check alike).
+pub const HOUSE_FLAGS: &[&str] = &[
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+];
+
+/// Flags every scan runs with besides the [`HOUSE_FLAGS`]: headless, no pop-ups, no automation
+/// banner, one renderer per page so that the network traffic of cross-site iframes reaches the
+/// page's session, and no back-forward cache, so a page a tab has left is gone rather than kept
+/// frozen in memory.
+const BASE_ARGS: &[&str] = &[
+    "--headless=new",
     "--disable-quic",
     "--mute-audio",
     "--block-new-web-contents",
@@ -122,6 +128,7 @@ impl BrowserConfig {
         write_visitor_preferences(profile.path())?;
         let mut args: Vec<String> = KEPT_DEFAULTS
             .iter()
+            .chain(HOUSE_FLAGS)
             .chain(BASE_ARGS)
             .map(|a| a.to_string())
             .collect();
