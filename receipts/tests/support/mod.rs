@@ -153,6 +153,10 @@ impl Drop for Server {
 pub fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .no_proxy()
+        // A fresh connection per request, as each visitor's beacon has: a kept-alive one the
+        // server has just closed (after refusing a body it did not read) would fail the next
+        // request before it is sent (hyper's IncompleteMessage), which says nothing of the server.
+        .pool_max_idle_per_host(0)
         .timeout(std::time::Duration::from_secs(20))
         .build()
         .unwrap()
