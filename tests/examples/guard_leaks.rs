@@ -112,6 +112,11 @@ fn main() -> Result<()> {
         ),
         (
             "/markup/",
+            "parser-iframe-lazy",
+            "iframe in the HTML, `loading=\"lazy\"` (pasted embed)",
+        ),
+        (
+            "/markup/",
             "parser-script",
             "script in the HTML (pasted embed)",
         ),

@@ -1,6 +1,7 @@
 //! The Kapsel banner on the demo municipality, in real headless Chromium with the stand-in
 //! trackers: nothing before a choice on any page, accept all, reject all (remembered across
-//! pages), settings with statistics only, and withdrawal from the privacy statement's own button.
+//! pages), settings with statistics only, withdrawal from the privacy statement's own button, and
+//! the news article whose pasted Vimeo embed only the guard keeps off.
 //! Needs the banner built (`scripts/build-banner.sh`).
 
 mod demo_support;
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use demo_support::{set, SERVER_COOKIES, TRACKER_COOKIES, UNDECLARED};
 use kapsel_demo::{DemoOptions, Site};
+use kapsel_e2e::chrome::block_urls;
 use kapsel_e2e::visitor::{Visitor, WAIT};
 use serde_json::Value;
 
@@ -216,4 +218,63 @@ fn withdrawal_from_the_privacy_statement_deletes_the_analytics_cookies() {
         (&c["statistics"], &c["marketing"]),
         (&Value::Bool(false), &Value::Bool(true))
     );
+}
+
+/// The news article whose Vimeo embed an editor pasted as Vimeo gives it: an `<iframe src>` in
+/// the page's markup, without the markup contract.
+const ARTICLE: &str = "/nyheter/kulturprisen-2026/";
+
+/// The tracker cookies in the browser.
+fn tracker_cookies(v: &Visitor) -> BTreeSet<String> {
+    v.cookies()
+        .into_iter()
+        .filter(|c| TRACKER_COOKIES.contains(&c.as_str()) || c == UNDECLARED)
+        .collect()
+}
+
+#[test]
+fn only_the_guard_keeps_the_pasted_vimeo_embed_off_until_consent() {
+    // With the guard (first in every page's head): neutralised into the markup contract, so the
+    // banner gives it the placeholder of a marked-up iframe, and nothing reached Vimeo.
+    let v = visitor();
+    v.visit(ARTICLE);
+    v.wait("document.querySelector('article [data-kapsel-placeholder] + iframe')");
+    sleep(SETTLE);
+    assert_eq!(
+        v.js("(f => [f.getAttribute('src'), f.dataset.consent, f.dataset.src.includes('/video/76979871')])(document.querySelector('article iframe'))"),
+        serde_json::json!([null, "statistics", true]),
+        "the pasted iframe lost its src to data-src and asks for the category the declaration gives Vimeo"
+    );
+    assert_eq!(
+        v.tracker_hosts(),
+        BTreeSet::new(),
+        "no request reached a tracker"
+    );
+    assert_eq!(tracker_cookies(&v), BTreeSet::new(), "no tracker cookie");
+    // The placeholder's own button allows statistics: the video plays, once.
+    v.click("article [data-kapsel-placeholder] [data-kapsel-action=allow]");
+    v.wait_cookies(&["vuid"]);
+    v.wait("(document.querySelector('article iframe').getAttribute('src') || '').includes('/video/76979871')");
+    let frames = v
+        .demo
+        .tracker_requests()
+        .iter()
+        .filter(|r| r.host == "player.vimeo.com")
+        .count();
+    assert_eq!(frames, 1, "{:?}", v.demo.tracker_requests());
+    assert!(
+        !tracker_cookies(&v)
+            .iter()
+            .any(|c| MARKETING.contains(&c.as_str())),
+        "allowing statistics leaves marketing off"
+    );
+
+    // The same page with the guard's script failing to load: the banner alone cannot know the
+    // pasted iframe, and Vimeo gets its request and sets vuid before anyone chose.
+    let bare = visitor();
+    block_urls(&bare.tab, &["*/kapsel/guard.js"]).expect("the guard blocked");
+    bare.visit(ARTICLE);
+    assert!(banner_shown(&bare), "no choice was made");
+    bare.wait_cookies(&["vuid"]);
+    assert!(bare.tracker_hosts().contains("player.vimeo.com"));
 }

@@ -46,6 +46,22 @@ fn gated_demo_stores_exactly_the_expected_cookies_in_each_phase() {
         BTreeSet::new(),
         "the banner holds every tracker back\n{why}"
     );
+    // Among the pages scanned before consent is the news article whose Vimeo embed an editor
+    // pasted without the markup contract: the guard held it back too.
+    let article_scanned = report["pages"]
+        .as_array()
+        .expect("report.pages")
+        .iter()
+        .any(|p| {
+            p["phase"] == "none"
+                && p["url"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with("/nyheter/kulturprisen-2026/"))
+        });
+    assert!(
+        article_scanned,
+        "the article with the pasted embed was scanned before consent\n{why}"
+    );
     let origin = |name: &str| {
         let c = cookies(report)
             .iter()
