@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds Kapsel's consent banner (crate kapsel-consent) into <repo>/target/banner/ (or $KAPSEL_BANNER_DIR):
 #   kapsel.js        wasm-bindgen glue (--target web) without its loader (consent-wasm/js/trim-glue.mjs), with
-#                    the bootstrap appended (consent-wasm/js/bootstrap.js), import names shortened
+#                    the bootstrap appended (consent-wasm/js/stored-choice.js, the stored-choice reader
+#                    it shares with the guard, and consent-wasm/js/bootstrap.js), import names shortened
 #                    (consent-wasm/js/shrink-imports.mjs), minified with terser (ES2020 output:
 #                    functions that use neither `this` nor `arguments` become arrows and methods)
+#   kapsel-classic.js  the same glue and bootstrap as a classic script, which `kapsel catalogue resolve
+#                    --guard guard.js --banner-js kapsel-classic.js` puts at the end of a site's guard.js
 #   kapsel-receipts.js  consent receipts (consent-wasm/js/receipts.js, minified), which the bootstrap loads
 #                    only when the declaration names a receipt service
 #   kapsel_nb.wasm   the banner with its Bokmål texts, the panic data std brings zeroed
@@ -44,12 +47,23 @@ for lang in nb nn en; do
 
   # The glue's own loader goes; the bootstrap instantiates the module (fails loudly if the glue changed).
   node consent-wasm/js/trim-glue.mjs "$dir/kapsel.js"
-  cat consent-wasm/js/bootstrap.js >>"$dir/kapsel.js"
+  cat consent-wasm/js/stored-choice.js consent-wasm/js/bootstrap.js >>"$dir/kapsel.js"
   # Short import names instead of wasm-bindgen's hashed ones, in the wasm and the glue alike.
   node consent-wasm/js/shrink-imports.mjs "$dir/kapsel_bg.wasm" "$dir/kapsel.js"
   # Panic messages and source paths that std brings and the banner's panic handler never reads.
   node consent-wasm/js/blank-panic-data.mjs "$dir/kapsel_bg.wasm"
   "$terser" "$dir/kapsel.js" --module --compress passes=2,ecma=2020,unsafe_arrows=true,unsafe_methods=true --mangle -o "$dir/kapsel.min.js"
+  # The same as a classic script, for the end of a site's guard.js (`kapsel catalogue resolve
+  # --guard … --banner-js kapsel-classic.js`): in a strict-mode function of its own (no globals),
+  # with its URL from the tag that runs it instead of import.meta.
+  { printf '(()=>{"use strict";\n'
+    sed 's/^const kapselBase = import\.meta\.url;$/const kapselBase = document.currentScript.src;/' "$dir/kapsel.js"
+    printf '})();\n'; } >"$dir/kapsel-classic.js"
+  if grep -q 'import\.meta' "$dir/kapsel-classic.js"; then
+    say "kapsel-classic.js would read import.meta, which a classic script cannot: see consent-wasm/js/bootstrap.js"
+    exit 1
+  fi
+  "$terser" "$dir/kapsel-classic.js" --compress passes=2,ecma=2020,unsafe_arrows=true,unsafe_methods=true --mangle -o "$dir/kapsel-classic.min.js"
   # One glue serves every language: the builds differ in their texts only.
   if ! cmp -s "$dir/kapsel.min.js" "$stage/nb/kapsel.min.js"; then
     say "the $lang build's JS glue differs from the nb build's: the languages must import the same"
@@ -66,6 +80,7 @@ for lang in nb nn en; do
     -o "$out/kapsel_$lang.wasm" "$dir/kapsel_bg.wasm"
 done
 cp "$stage/nb/kapsel.min.js" "$out/kapsel.js"
+cp "$stage/nb/kapsel-classic.min.js" "$out/kapsel-classic.js"
 # The receipts module (fetched only by pages whose declaration names a receipt service) names the
 # banner's version (the workspace's).
 version="$(awk -F'"' '/^\[workspace.package\]/ {w = 1} w && /^version/ {print $2; exit}' Cargo.toml)"

@@ -4,7 +4,7 @@
 # (tests/fixtures/guard: every way a CMS, theme, plugin or tag manager inserts a tracker, with the
 # stand-in trackers under their real host names), in the same Chromium. Each page is loaded LOADS
 # times (default 5; a first visit, then repeat visits) per blocker; prints a Markdown table of the
-# loads in which each way reached its tracker, and the guard's size.
+# loads in which each way reached its tracker, and the bytes a page downloads with guard and banner.
 #
 # yett is given the same tracker domains the guard's host map names for the fixture's hosts
 # (YETT_BLACKLIST, its documented configuration, set inline before it as its README shows).
@@ -41,12 +41,20 @@ site guard
 "${CARGO_TARGET_DIR:-$repo/target}/debug/examples/guard_leaks" "$loads" \
   "no blocker=$work/site-none" "yett 0.1.13=$work/site-yett" "Kapsel guard=$work/site-guard"
 
-# The guard's bytes for the fixture and for the demo, and the demo page with guard and banner.
+# The guard's bytes for the fixture and for the demo, and what a Bokmål page of the demo downloads
+# with the banner only, with guard and banner in one file (guard.js ending with kapsel-classic.js,
+# one tag) and with both apart (two tags).
 kapsel="${CARGO_TARGET_DIR:-$repo/target}/debug/kapsel"
 "$kapsel" catalogue resolve "$fixture/declaration.json" --out /dev/null --guard "$work/guard-fixture.js"
 "$kapsel" catalogue resolve demo-site/site/declaration.json --out /dev/null --guard "$work/guard-demo.js"
-gz() { gzip -9 < "$1" | wc -c; }
-banner=$(( $(gz target/banner/kapsel.js) + $(gz target/banner/kapsel_nb.wasm) ))
+"$kapsel" catalogue resolve demo-site/site/declaration.json --out /dev/null --guard "$work/guard-demo-banner.js" \
+  --banner-js target/banner/kapsel-classic.js
+gz() { gzip -9 -c <"$1" | wc -c; }
+wasm=$(gz target/banner/kapsel_nb.wasm)
 echo
-echo "guard.js gzip -9: fixture $(gz "$work/guard-fixture.js") B, demo $(gz "$work/guard-demo.js") B (budget 2,048)"
-echo "banner (kapsel.js + kapsel_nb.wasm) gzip -9: $banner B; with the demo's guard: $(( banner + $(gz "$work/guard-demo.js") )) B (budget 16,384)"
+echo "| page | files | bytes gzip -9 | budget |"
+echo "|---|---|---|---|"
+echo "| banner only | kapsel.js + kapsel_nb.wasm | $(( $(gz target/banner/kapsel.js) + wasm )) | 15,360 |"
+echo "| guard and banner, one tag | guard.js (guard + kapsel-classic.js) + kapsel_nb.wasm | $(( $(gz "$work/guard-demo-banner.js") + wasm )) | 16,384 |"
+echo "| guard and banner, two tags | guard.js + kapsel.js + kapsel_nb.wasm | $(( $(gz "$work/guard-demo.js") + $(gz target/banner/kapsel.js) + wasm )) | |"
+echo "| the guard alone (demo; fixture $(gz "$work/guard-fixture.js")) | guard.js | $(gz "$work/guard-demo.js") | 2,048 |"

@@ -35,6 +35,8 @@ function shortName(i) {
   return "$" + s;
 }
 
+// The module name wasm-bindgen gives the glue's imports.
+const glueModule = "./kapsel_bg.js";
 const out = [wasm.subarray(0, 8)];
 const renames = new Map();
 // How the glue (`wasm.x`) and the bootstrap (`k.x`) read an export.
@@ -93,7 +95,8 @@ for (const { id, header, start, end } of sections(wasm)) {
       renames.set(field, name);
     }
     // A renamed field's name is filled in below, once every import is known.
-    parts.push(str(module), renames.has(field) ? [field] : str(name), wasm.subarray(descStart, p));
+    // The glue's one import module gets the shortest name (the empty one): it is repeated per import.
+    parts.push(str(module === glueModule ? "" : module), renames.has(field) ? [field] : str(name), wasm.subarray(descStart, p));
   }
   // Names by where the glue first mentions each import, not by import order: builds that import
   // the same (one per language) get the same names, so one glue serves them all.
@@ -110,6 +113,7 @@ for (const { id, header, start, end } of sections(wasm)) {
 for (const [from, to] of [...renames].sort((a, b) => b[0].length - a[0].length)) {
   js = js.split(from).join(to);
 }
+js = js.split(JSON.stringify(glueModule)).join('""');
 for (const [from, to] of exportRenames) {
   js = js.replace(exportUse(from), `$1.${to}`);
 }

@@ -16,10 +16,17 @@ use kapsel_catalogue::{pattern, Category};
 use wasm_bindgen::prelude::*;
 
 /// Starts the banner on the page's `document` with the parsed declaration (`null` when missing or
-/// broken), the bootstrap's `dataLayer` push function, and the receipt id (a UUID from the receipts
-/// module; absent when the declaration names no receipt service), which the consent record keeps.
+/// broken), the bootstrap's Consent Mode function, and the receipt id (a UUID from the receipts
+/// module; absent when the declaration names no receipt service), which the consent record keeps,
+/// and the stored choice as the bootstrap read it (see below).
 #[wasm_bindgen]
-pub fn start(document: JsValue, declaration: JsValue, push: JsValue, receipt_id: JsValue) {
+pub fn start(
+    document: JsValue,
+    declaration: JsValue,
+    mode: JsValue,
+    receipt_id: JsValue,
+    stored: f64,
+) {
     if state::started() {
         return;
     }
@@ -27,30 +34,33 @@ pub fn start(document: JsValue, declaration: JsValue, push: JsValue, receipt_id:
     let t = texts::for_page();
     let config = Config::read(declaration);
     let gpc = signals::global_privacy_control();
-    state::init(config, t, gpc, Some(push));
+    state::init(config, t, gpc, Some(mode));
     state::set_receipt_id(receipt_id);
     dom::adopt_css(crate::style::CSS);
     let cfg = state::config();
     state::set_categories(cfg.map_or(0, |c| c.used) | gate::requested());
 
-    // A stored choice counts only when it decodes exactly, is for this revision and has not expired.
-    let jar = dom::cookie();
-    let stored = cookies::get(&jar, record::NAME).and_then(record::decode);
+    // The stored choice as the bootstrap read it (`js/stored-choice.js`: 0 for none that reads
+    // exactly; else its seconds·32, + 16 when it is for this revision and within the lifetime, +
+    // the granted categories). It counts when current for a declaration that holds together; with
+    // a broken declaration it still stops the nagging, but grants nothing.
+    let stored = stored as u64;
+    let time = stored >> 5;
     let choice = match (cfg, stored) {
-        (Some(cfg), Some(r))
-            if record::is_current(&r, &cfg.revision, cfg.lifetime_days, dom::now()) =>
-        {
-            Choice {
-                mask: r.mask,
-                decided: true,
-                time: r.time,
-            }
-        }
-        // Broken declaration: a stored choice still stops the nagging, but grants nothing.
-        (None, Some(r)) => Choice {
+        (_, 0) => Choice {
+            mask: NECESSARY,
+            decided: false,
+            time: 0,
+        },
+        (Some(_), s) if s & 16 != 0 => Choice {
+            mask: s as u8 & 15 | NECESSARY,
+            decided: true,
+            time,
+        },
+        (None, _) => Choice {
             mask: NECESSARY,
             decided: true,
-            time: r.time,
+            time,
         },
         _ => Choice {
             mask: NECESSARY,

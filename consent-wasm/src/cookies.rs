@@ -1,4 +1,4 @@
-//! First-party cookies through `document.cookie`: read one, write the consent record, and delete
+//! First-party cookies through `document.cookie`: write the consent record, and delete
 //! by name on the current host and every parent domain, for every path the current URL could have
 //! set it on. (HttpOnly cookies are out of a script's reach; the server has to expire those.)
 
@@ -10,14 +10,6 @@ pub fn names(jar: &str) -> impl Iterator<Item = &str> {
     bytes::split(jar, b';').filter_map(|pair| {
         let name = bytes::trim(bytes::split(pair, b'=').next().unwrap_or(""));
         (!name.is_empty()).then_some(name)
-    })
-}
-
-/// The value of a cookie in `jar` (`document.cookie`), if set.
-pub fn get<'a>(jar: &'a str, name: &str) -> Option<&'a str> {
-    bytes::split(jar, b';').find_map(|pair| {
-        let (n, v) = bytes::split_once(pair, b'=')?;
-        (bytes::trim(n) == name).then(|| bytes::trim(v))
     })
 }
 

@@ -10,7 +10,7 @@
 //! costs a `try`/`catch` wrapper in the JS glue and an exception check at every call site in the
 //! wasm, for errors the banner cannot cause (constant selectors, attribute names and positions)
 //! or that only a broken page raises (an exception then ends the call into the banner, before
-//! anything non-necessary runs). Calls into page code (`fbq`, the `dataLayer` push) are not caught
+//! anything non-necessary runs). Calls into page code (`fbq`, the Consent Mode function) are not caught
 //! either: they come after everything else a choice does ([`call`]).
 //! `Reflect.get`/`set` and `Function.prototype.call` take `&str` keys and arguments directly (no
 //! JS string made first), and strings are read with `typeof` and `String(…)`.
@@ -318,7 +318,7 @@ pub fn set_key(obj: &JsValue, key: &str, value: &JsValue) {
     reflect_set(obj, key, value);
 }
 
-/// Calls `f(a, b[, c])` when `f` is a function (the bootstrap's `dataLayer` push or the page's
+/// Calls `f(a, b[, c])` when `f` is a function (the bootstrap's Consent Mode function or the page's
 /// `fbq`). Not caught (a `catch` binding costs glue and an exception check at every call): what
 /// page code throws ends the call into the banner, so callers make these calls after everything
 /// a choice must do (see `api::choose`), or before anything non-necessary may run.

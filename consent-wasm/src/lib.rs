@@ -2,22 +2,28 @@
 //!
 //! # How it fits together
 //!
-//! The page carries `<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json">`.
+//! The page carries `<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json">`
+//! (or, on a page with the guard, `<script src="/kapsel/guard.js" data-config="/kapsel.json">`,
+//! the guard with the same code as a classic script at its end: `kapsel-classic.js`).
 //! `kapsel.js` is the wasm-bindgen `--target web` glue with a few lines of bootstrap appended
-//! (`js/bootstrap.js`): it finds its own tag, fetches the wasm for the page's language
-//! (`kapsel_nb.wasm`, `kapsel_nn.wasm` or `kapsel_en.wasm`: the texts are compiled in, see
-//! [`texts`]) and the resolved site declaration in parallel, and calls [`api::start`] with the
-//! page's `document`, the parsed declaration (or `null` when it is missing or broken) and a
-//! `gtag`-style function that pushes `arguments` to `dataLayer`. It then routes every `click` on
-//! the document to [`api::on_click`] and publishes `window.kapsel` (`show`, `acceptAll`,
+//! (`js/stored-choice.js`, `js/bootstrap.js`): it finds its own tag, fetches the wasm for the
+//! page's language (`kapsel_nb.wasm`, `kapsel_nn.wasm` or `kapsel_en.wasm`: the texts are compiled
+//! in, see [`texts`]) and the resolved site declaration in parallel, and once the document is
+//! parsed calls [`api::start`] with the page's `document`, the parsed declaration (or `null` when
+//! it is missing or broken), its Google Consent Mode function (granted categories to
+//! `gtag('consent', …)` in `dataLayer`) and the stored choice it read. It then routes every
+//! `click` on the document to [`api::on_click`] and publishes `window.kapsel` (`show`, `acceptAll`,
 //! `rejectAll`, `accept([…])`, `consent()`). Everything else is Rust.
 //!
 //! * [`config`] keeps the parsed declaration as a JS object and reads it with `Reflect` (no serde:
 //!   it would cost more wasm than the whole banner). One that does not hold together is treated as
 //!   absent: fail closed — nothing but necessary, and a necessary-only button.
-//! * [`record`] encodes and decodes the `kapsel_consent` cookie (`1~necessary.statistics~<unix
-//!   seconds>~<percent-encoded revision>~<FNV-1a check>`); anything that does not decode exactly counts
-//!   as no consent. [`cookies`] reads, writes and deletes cookies (every parent domain and path).
+//! * [`record`] encodes the `kapsel_consent` cookie (`1~necessary.statistics~<unix
+//!   seconds>~<percent-encoded revision>~<receipt id>~<FNV-1a check>`). The bootstrap reads it back
+//!   (`js/stored-choice.js`, the same reader the guard has) and hands [`api::start`] the verdict:
+//!   anything that does not read exactly counts as no consent. (Strings are cheaper to take apart
+//!   in JavaScript than through the glue.) [`cookies`] writes and deletes cookies (every parent
+//!   domain and path).
 //! * [`gate`] activates `type="text/plain" data-consent=…` scripts (a clone with the real type,
 //!   `async=false`, so they run in document order; attributes and nonce come along) and
 //!   `data-consent` + `data-src` iframes, and puts a placeholder (service, reason, allow button, the

@@ -1,36 +1,17 @@
-//! Signals to and from the outside: Google Consent Mode v2 (through the bootstrap's `gtag`-style
-//! function that pushes an `arguments` object to `dataLayer`, as gtag.js requires), the Meta pixel's
-//! `fbq('consent', …)`, and Global Privacy Control.
+//! Signals to and from the outside: Google Consent Mode v2 (through the bootstrap's function that
+//! turns the granted categories into `gtag('consent', …)`), the Meta pixel's `fbq('consent', …)`,
+//! and Global Privacy Control.
 
+use crate::buf::Buf;
 use crate::dom;
-use crate::mask::{MARKETING, PREFERENCES, STATISTICS};
 use crate::state;
-use wasm_bindgen::JsValue;
 
-/// Consent Mode storage types and the category that grants each (0: always granted).
-const STORAGE: [(&str, u8); 7] = [
-    ("ad_storage", MARKETING),
-    ("ad_user_data", MARKETING),
-    ("ad_personalization", MARKETING),
-    ("analytics_storage", STATISTICS),
-    ("functionality_storage", PREFERENCES),
-    ("personalization_storage", PREFERENCES),
-    ("security_storage", 0),
-];
-
-/// `gtag('consent', 'default' | 'update', {…})` for the granted `mask`.
+/// `gtag('consent', 'default' | 'update', {…})` for the granted `mask`: the bootstrap's Consent
+/// Mode function gets the kind and the mask in decimal and maps the categories to Consent Mode's
+/// storage types (as the guard does: one mapping in JavaScript, not a second one in the module).
 pub fn consent_mode(kind: &str, mask: u8) {
-    let Some(push) = state::push_fn() else { return };
-    let states = dom::object();
-    for (key, cat) in STORAGE {
-        let granted = cat == 0 || mask & cat != 0;
-        dom::set_key(
-            &states,
-            key,
-            &JsValue::from_str(if granted { "granted" } else { "denied" }),
-        );
-    }
-    dom::call(push, "consent", kind, Some(&states));
+    let Some(mode) = state::push_fn() else { return };
+    dom::call(mode, kind, Buf::new().decimal(u64::from(mask)), None);
 }
 
 /// `fbq('consent', 'grant' | 'revoke')` when the pixel is on the page.

@@ -85,7 +85,8 @@ pub fn gpc() -> bool {
     page().gpc
 }
 
-/// The `dataLayer` push function from the bootstrap. Never written after [`init`].
+/// The bootstrap's Consent Mode function (see [`crate::signals::consent_mode`]). Never written
+/// after [`init`].
 pub fn push_fn() -> Option<&'static JsValue> {
     page().push.as_ref()
 }

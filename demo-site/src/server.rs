@@ -103,7 +103,15 @@ fn site_response(state: &SiteState, req: &Request) -> Response {
     let demo = matches!(content.mode, Mode::Demo { .. });
 
     if let (Some(js), "/kapsel/guard.js") = (&content.guard_js, path.as_str()) {
-        return Response::new(200, "text/javascript; charset=utf-8", js.clone())
+        let js = if content.guard_carries_banner {
+            match guard_with_banner(js, &state.banner_dir) {
+                Ok(js) => js,
+                Err(resp) => return resp,
+            }
+        } else {
+            js.clone()
+        };
+        return Response::new(200, "text/javascript; charset=utf-8", js)
             .with_header("Cache-Control", "no-store");
     }
     if let Some(file) = path.strip_prefix("/kapsel/") {
@@ -177,6 +185,17 @@ fn demo_cookies(req: &Request, path: &str, mut resp: Response) -> Response {
     resp.with_header("Cache-Control", "no-store")
 }
 
+/// The guard with the banner's classic build after it (read per request, so a banner rebuilt
+/// while the demo runs is served).
+fn guard_with_banner(guard: &[u8], banner_dir: &Path) -> Result<Vec<u8>, Response> {
+    let path = banner_dir.join("kapsel-classic.js");
+    let classic = std::fs::read_to_string(&path).map_err(|_| not_built(&path))?;
+    let guard = String::from_utf8_lossy(guard);
+    kapsel_guard::with_banner(&guard, &classic)
+        .map(String::into_bytes)
+        .map_err(|e| Response::text(500, &format!("{}: {e}\n", path.display())))
+}
+
 fn banner_file(dir: &Path, file: &str) -> Response {
     let rel = Path::new(file);
     if file.is_empty() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -187,14 +206,19 @@ fn banner_file(dir: &Path, file: &str) -> Response {
     match std::fs::File::open(&full).and_then(|mut f| f.read_to_end(&mut body)) {
         Ok(_) => Response::new(200, http::content_type(file), body)
             .with_header("Cache-Control", "no-store"),
-        Err(_) => Response::text(
-            404,
-            &format!(
-                "The banner is not built: {} is missing. Run scripts/build-banner.sh.\n",
-                full.display()
-            ),
-        ),
+        Err(_) => not_built(&full),
     }
+}
+
+/// A banner file that is missing: the banner is not built.
+fn not_built(path: &Path) -> Response {
+    Response::text(
+        404,
+        &format!(
+            "The banner is not built: {} is missing. Run scripts/build-banner.sh.\n",
+            path.display()
+        ),
+    )
 }
 
 fn not_found(path: &str) -> Response {

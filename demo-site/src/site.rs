@@ -28,6 +28,9 @@ pub struct File {
     pub content_type: &'static str,
 }
 
+/// How a page loads guard and banner with one tag.
+const ONE_TAG: &str = r#"<script src="/kapsel/guard.js" data-config="#;
+
 /// Everything the site serves, keyed by URL path (`/`, `/nyheter/`, `/assets/style.css`).
 #[derive(Debug)]
 pub struct Content {
@@ -37,6 +40,10 @@ pub struct Content {
     pub kapsel_json: Option<Vec<u8>>,
     /// The guard generated from the declaration, for `/kapsel/guard.js`.
     pub guard_js: Option<Vec<u8>>,
+    /// Whether the pages load the banner through the guard (`<script src="/kapsel/guard.js"
+    /// data-config=…>`, the one-tag form): `/kapsel/guard.js` then ends with the banner's classic
+    /// build, as `kapsel catalogue resolve --guard … --banner-js …` writes it.
+    pub guard_carries_banner: bool,
     /// How the site is served.
     pub mode: Mode,
 }
@@ -90,6 +97,7 @@ pub fn load(
     };
     let mut tables = HashMap::new();
     let mut files = HashMap::new();
+    let mut guard_carries_banner = false;
     for (url, path) in raw {
         let bytes = std::fs::read(&path).map_err(|source| DemoError::Read {
             path: path.clone(),
@@ -108,6 +116,7 @@ pub fn load(
                 tables: &mut tables,
             };
             let mut html = expander.expand(&text, &path, 0)?;
+            guard_carries_banner |= html.contains(ONE_TAG);
             if mode == (Mode::Demo { ungated: true }) {
                 html = ungate(&html);
             }
@@ -127,6 +136,7 @@ pub fn load(
         files,
         kapsel_json,
         guard_js,
+        guard_carries_banner,
         mode,
     })
 }

@@ -152,13 +152,12 @@ fn the_site_has_the_pages_a_municipality_needs() {
 fn gated_pages_load_nothing_that_needs_consent_by_themselves() {
     let demo = Demo::start(DemoOptions::new(Site::Gated)).unwrap();
     let mut gated = 0;
+    let mut pasted = Vec::new();
     for page in html_pages(&demo) {
         let body = get(&demo, &page, None).body;
         assert!(
-            body.contains(
-                r#"<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json">"#
-            ),
-            "{page} carries the banner"
+            body.contains(r#"<script src="/kapsel/guard.js" data-config="/kapsel.json">"#),
+            "{page} carries the guard, which starts the banner"
         );
         for tag in tags(&body, "script") {
             if tag.contains("data-consent") {
@@ -172,13 +171,21 @@ fn gated_pages_load_nothing_that_needs_consent_by_themselves() {
             }
         }
         for tag in tags(&body, "iframe") {
-            gated += 1;
-            assert!(
-                tag.contains("data-consent=") && !tag.contains(" src="),
-                "{page}: {tag}"
-            );
+            if tag.contains("data-consent=") {
+                gated += 1;
+                assert!(!tag.contains(" src="), "{page}: {tag}");
+            } else {
+                pasted.push((page.clone(), tag.to_string()));
+            }
         }
     }
+    // One embed an editor pasted as Vimeo gives it, which only the guard keeps off.
+    assert_eq!(pasted.len(), 1, "{pasted:?}");
+    assert_eq!(pasted[0].0, "/nyheter/kulturprisen-2026/");
+    assert!(pasted[0].1.contains(&format!(
+        " src=\"{}/video/",
+        demo.tracker_origin("player.vimeo.com")
+    )));
     assert!(
         gated > 20,
         "every page gates GA, some gate Facebook and Vimeo: {gated}"
@@ -201,7 +208,7 @@ fn gated_pages_load_nothing_that_needs_consent_by_themselves() {
 fn ungated_copy_drops_the_banner_and_loads_every_tracker() {
     let demo = Demo::start(DemoOptions::new(Site::Ungated)).unwrap();
     let front = get(&demo, "/", None).body;
-    assert!(!front.contains("/kapsel/kapsel.js"));
+    assert!(!front.contains("/kapsel/"), "no guard, no banner");
     assert!(!front.contains("text/plain"));
     assert!(!front.contains("data-src="));
     let iframes = tags(&front, "iframe");
@@ -431,5 +438,32 @@ fn a_broken_template_is_an_error_naming_the_file() {
     assert!(
         msg.contains("index.html") && msg.contains("missing"),
         "{msg}"
+    );
+}
+
+#[test]
+fn the_guard_carries_the_banner_s_classic_build_when_the_pages_load_both_by_it() {
+    let banner = tempfile::tempdir().unwrap();
+    let mut options = DemoOptions::new(Site::Gated);
+    options.banner_dir = Some(banner.path().to_path_buf());
+    let demo = Demo::start(options).unwrap();
+    let missing = get(&demo, "/kapsel/guard.js", None);
+    assert_eq!(missing.status, 404, "no banner built: {}", missing.body);
+    assert!(
+        missing.body.contains("kapsel-classic.js"),
+        "{}",
+        missing.body
+    );
+
+    let classic = format!(
+        "{}console.log(1)}})();\n",
+        kapsel_guard::CLASSIC_BANNER_START
+    );
+    std::fs::write(banner.path().join("kapsel-classic.js"), &classic).unwrap();
+    let js = get(&demo, "/kapsel/guard.js", None).body;
+    assert!(js.ends_with(&classic), "{js}");
+    assert!(
+        js.contains("\"player.vimeo.com\"") || js.contains("\"vimeo.com\""),
+        "{js}"
     );
 }

@@ -5,7 +5,7 @@
 ((w, d) => {
   let K = KAPSEL_CONFIG,
     H = K[0],
-    C = ["necessary", "preferences", "statistics", "marketing"],
+    C = "necessary preferences statistics marketing".split(" "),
     E = Element.prototype,
     SA = E.setAttribute,
     m = 1, // granted categories (necessary always)
@@ -13,7 +13,10 @@
     queue = [], // [bits, go, no]: network calls waiting for a choice
     imgs = [], // pixels held back, inserted or not (`new Image()`)
     dl,
-    IH = Object.getOwnPropertyDescriptor(E, "innerHTML"),
+    A = d.createElement("a"),
+    GD = Object.getOwnPropertyDescriptor,
+    DP = Object.defineProperty,
+    IH = GD(E, "innerHTML"),
     // Google Consent Mode: the storage types and the category bit that grants each.
     mode = (kind, o = {}) => {
       "ad_storage ad_user_data ad_personalization analytics_storage functionality_storage personalization_storage security_storage"
@@ -23,11 +26,9 @@
     // The categories a URL's host needs that are not granted (0: let it through). The page's own
     // host and hosts the map does not name always pass; `a.b.c` is looked up as a.b.c, b.c, c.
     need = (u, h) => {
-      try {
-        h = new URL(u, location.href).hostname;
-      } catch (e) {
-        return 0;
-      }
+      // An anchor resolves as the page does (its base URL) and never throws.
+      A.href = u;
+      h = A.hostname;
       if (!u || h == location.hostname) return 0;
       for (; h; h = h.slice(h.indexOf(".") + 1 || h.length)) if (H[h]) return H[h] & ~m && H[h];
       return 0;
@@ -77,19 +78,17 @@
   // Nothing to block: pass everything through, change nothing.
   if (!Object.keys(H).length) return;
 
-  // The stored choice (the banner's `kapsel_consent` record), read as strictly as the banner does.
-  let v = (d.cookie.match(/(^|;\s*)kapsel_consent=([^;]*)/) || [])[2] || "",
-    b = v.slice(0, -9),
-    f = b.split("~"),
-    h = 2166136261,
-    n = 0,
-    t = Date.now() / 1e3;
-  for (let c of b) h = Math.imul(h ^ c.charCodeAt(), 16777619);
-  if (v.slice(-9) == "~" + (h >>> 0).toString(16).padStart(8, 0) && (f.length == 4 || f.length == 5) && f[0] == 1 &&
-      /^\d+$/.test(f[2]) && f[3] == K[1] && f[2] <= t + 86400 && t - f[2] < K[2] * 86400) {
-    f[1].split(".").forEach((c) => (n |= 1 << C.indexOf(c)));
-    if (n > 0 && n < 16 && n & 1) (m = n), (decided = 1);
-  }
+  // The stored choice, read exactly as the banner's bootstrap reads it: the function below is
+  // consent-wasm/js/stored-choice.js verbatim (guard/tests/generate.rs checks it).
+  const kapselStored = (rev, days, v = document.cookie.match(/(^|;\s*)kapsel_consent=([^;]*)/)?.[2] || "",
+      b = v.slice(0, -9), f = b.split("~"), h = 2166136261, n = 0, t = Date.now() / 1e3) => {
+    for (const c of b) h = Math.imul(h ^ c.charCodeAt(), 16777619);
+    if (v.slice(-9) != "~" + (h >>> 0).toString(16).padStart(8, 0) || !/^1~[^~]+~\d{1,15}(~[^~]*){1,2}$/.test(b)) return 0;
+    for (const c of f[1].split(".")) n |= 1 << "necessary preferences statistics marketing".split(" ").indexOf(c);
+    return n > 0 && n & 1 ? f[2] * 32 + 16 * (f[3] == rev && f[2] <= t + 86400 && t - f[2] < days * 86400) + n : 0;
+  };
+  let s = kapselStored(K[1], K[2]);
+  if (s & 16) (m = s & 15), (decided = 1);
 
   // Consent Mode denied by default before any Google tag can run; the stored choice next.
   dl = w.dataLayer = w.dataLayer || [];
@@ -97,15 +96,15 @@
   decided && mode("update");
 
   // The HTML parser (and anything else that inserts): neutralised before a script is prepared.
-  new MutationObserver((l) => l.forEach((r) => r.addedNodes.forEach(scan))).observe(d.documentElement, {
+  new MutationObserver((l) => l.forEach((r) => r.addedNodes.forEach(scan))).observe(d, {
     childList: true,
     subtree: true
   });
 
   // Other scripts: `src` set by property or attribute, nodes inserted, markup strings written.
   [HTMLScriptElement, HTMLIFrameElement, HTMLImageElement].forEach((k, o) => {
-    o = Object.getOwnPropertyDescriptor(k.prototype, "src");
-    Object.defineProperty(k.prototype, "src", {
+    o = GD(k.prototype, "src");
+    DP(k.prototype, "src", {
       get: o.get,
       set(v) {
         stop(this, v) > 1 || o.set.call(this, v);
@@ -117,7 +116,7 @@
   };
   "appendChild insertBefore replaceChild".split(" ").forEach((k) => wrap(Node.prototype, k));
   "append prepend before after replaceWith insertAdjacentElement".split(" ").forEach((k) => wrap(E, k));
-  Object.defineProperty(E, "innerHTML", {
+  DP(E, "innerHTML", {
     get: IH.get,
     set(v) {
       IH.set.call(this, /^(SCRIPT|STYLE)$/.test(this.tagName) ? v : clean(v));
@@ -139,11 +138,11 @@
       wait(need(a[0].url || a[0]), () => ok(F.apply(w, a)), () => no(new TypeError()))
     );
   X.open = function (...a) {
-    this.kapselUrl = a[1];
+    this.k$ = a[1]; // the URL, for `send`
     XO.apply(this, a);
   };
   X.send = function (...a) {
-    wait(need(this.kapselUrl), () => XS.apply(this, a), () => this.abort());
+    wait(need(this.k$), () => XS.apply(this, a), () => this.abort());
   };
 
   // A choice (the banner's `kapsel:consent`): what is now granted goes, what was refused stays off.

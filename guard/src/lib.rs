@@ -18,7 +18,12 @@
 //!   rebuilt by `scripts/build-guard.sh`; a test checks it is current) with the site's
 //!   `[map, percent-encoded revision, consent lifetime]` in place of `KAPSEL_CONFIG`. The revision
 //!   and lifetime let the guard read the banner's stored choice (`kapsel_consent`) exactly as the
-//!   banner does, so a returning visitor's allowed trackers pass straight through.
+//!   banner does, so a returning visitor's allowed trackers pass straight through: with the same
+//!   function, `consent-wasm/js/stored-choice.js`, which `js/guard.js` holds verbatim (a test
+//!   checks it) and the banner's bootstrap runs before it starts the module.
+//! - [`with_banner`]: the guard with the banner's classic build after it (`kapsel-classic.js`),
+//!   so that a guarded page needs one tag and one request for both; gzip then finds what the two
+//!   share, which keeps such a page within its byte budget.
 //! - The JavaScript: a `MutationObserver` for what the HTML parser inserts; the `src` setters
 //!   and `setAttribute` of scripts, iframes and images, the node-insertion methods, `innerHTML`,
 //!   `insertAdjacentHTML` and `document.write` for what scripts insert; `sendBeacon`, `fetch` and
@@ -155,4 +160,30 @@ pub fn config_json(map: &HostMap, decl: &Declaration) -> String {
 pub fn guard_js(decl: &Declaration, base: &KnowledgeBase) -> String {
     let map = HostMap::for_site(decl, base);
     TEMPLATE.replacen(PLACEHOLDER, &config_json(&map, decl), 1)
+}
+
+/// How the banner's classic build begins (terser's output of build-banner.sh's wrapper).
+pub const CLASSIC_BANNER_START: &str = "(()=>{\"use strict\";";
+
+/// A banner script that cannot follow the guard.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BannerJsError {
+    /// Not the classic build: the module `kapsel.js`, or something else altogether.
+    #[error(
+        "not the banner's classic build (scripts/build-banner.sh writes it as kapsel-classic.js; \
+         kapsel.js is the module, which cannot follow a classic script)"
+    )]
+    NotClassic,
+}
+
+/// The site's guard followed by the banner's classic build (`kapsel-classic.js`): one file that
+/// keeps trackers off and then starts the banner, loaded by one tag, `<script
+/// src="/kapsel/guard.js" data-config="/kapsel.json">`, in the folder of the banner's wasm files.
+/// One request instead of two, and smaller than both apart: gzip finds what the two share (the
+/// stored-choice reader, Consent Mode's storage types).
+pub fn with_banner(guard: &str, classic: &str) -> Result<String, BannerJsError> {
+    if !classic.starts_with(CLASSIC_BANNER_START) || classic.contains("import.meta") {
+        return Err(BannerJsError::NotClassic);
+    }
+    Ok(format!("{}\n{}", guard.trim_end(), classic))
 }

@@ -115,3 +115,20 @@ fn the_template_is_the_minified_source() {
         "guard/js/guard.min.js is stale: run scripts/build-guard.sh"
     );
 }
+
+#[test]
+fn the_guard_reads_the_stored_choice_with_the_banner_s_own_function() {
+    let path = repo().join("consent-wasm/js/stored-choice.js");
+    let shared = std::fs::read_to_string(&path).unwrap();
+    let code: Vec<&str> = shared
+        .lines()
+        .filter(|l| !l.starts_with("//"))
+        .map(str::trim)
+        .collect();
+    assert!(code.len() > 3, "{}", path.display());
+    let guard: Vec<&str> = kapsel_guard::SOURCE.lines().map(str::trim).collect();
+    assert!(
+        guard.windows(code.len()).any(|w| w == code.as_slice()),
+        "guard/js/guard.js must hold consent-wasm/js/stored-choice.js verbatim (indentation aside)"
+    );
+}

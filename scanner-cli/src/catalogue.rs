@@ -42,6 +42,11 @@ pub enum CatalogueCommand {
         /// Also write the site's guard.js (auto-blocking, with its host map compiled in) here.
         #[arg(long, value_name = "FILE")]
         guard: Option<PathBuf>,
+        /// Put the banner's classic build (kapsel-classic.js from scripts/build-banner.sh) at the
+        /// end of guard.js: the page then loads both with one tag, `<script src="/kapsel/guard.js"
+        /// data-config="/kapsel.json">`, instead of the guard's and the banner's.
+        #[arg(long, value_name = "FILE", requires = "guard")]
+        banner_js: Option<PathBuf>,
         #[command(flatten)]
         base: BaseArgs,
     },
@@ -144,13 +149,21 @@ pub fn run(cmd: CatalogueCommand) -> Result<Outcome> {
             declaration,
             out,
             guard,
+            banner_js,
             base,
         } => {
             let base = crate::knowledge::load(&base.knowledge_base)?;
             let decl = read_declaration(&declaration, &base)?;
             decl.reviewed()?;
             if let Some(path) = &guard {
-                write_out(Some(path), &kapsel_guard::guard_js(&decl, &base))?;
+                let mut js = kapsel_guard::guard_js(&decl, &base);
+                if let Some(banner) = &banner_js {
+                    let classic = std::fs::read_to_string(banner)
+                        .with_context(|| format!("cannot read {}", banner.display()))?;
+                    js = kapsel_guard::with_banner(&js, &classic)
+                        .with_context(|| banner.display().to_string())?;
+                }
+                write_out(Some(path), &js)?;
             }
             write_out(out.as_deref(), &decl.to_json())?;
             Ok(Outcome::Clean)

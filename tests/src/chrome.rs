@@ -234,30 +234,6 @@ pub fn wait_for(tab: &Tab, condition: &str, timeout: Duration) -> Result<()> {
     }
 }
 
-/// Enables CDP's Network domain on `tab`.
-fn enable_network(tab: &Tab) -> Result<()> {
-    tab.call_method(Network::Enable {
-        max_total_buffer_size: None,
-        max_resource_buffer_size: None,
-        max_post_data_size: None,
-        report_direct_socket_traffic: None,
-        enable_durable_messages: None,
-    })
-    .context("Network.enable")?;
-    Ok(())
-}
-
-/// Makes the tab's requests to URLs matching any of `patterns` (`*` a wildcard) fail, as a page
-/// whose script was removed would: CDP `Network.setBlockedURLs`.
-pub fn block_urls(tab: &Tab, patterns: &[&str]) -> Result<()> {
-    enable_network(tab)?;
-    tab.call_method(Network::SetBlockedURLs {
-        urls: patterns.iter().map(|p| p.to_string()).collect(),
-    })
-    .context("Network.setBlockedURLs")?;
-    Ok(())
-}
-
 /// A record of the requests a tab (and its same-process frames) makes, from
 /// `Network.requestWillBeSent`. For requests inside cross-site iframes, which Chromium reports on
 /// the frame's own target, launch with `--disable-site-isolation-trials
@@ -270,7 +246,14 @@ pub struct RequestLog {
 impl RequestLog {
     /// Enables the Network domain on `tab` and starts recording.
     pub fn attach(tab: &Tab) -> Result<RequestLog> {
-        enable_network(tab)?;
+        tab.call_method(Network::Enable {
+            max_total_buffer_size: None,
+            max_resource_buffer_size: None,
+            max_post_data_size: None,
+            report_direct_socket_traffic: None,
+            enable_durable_messages: None,
+        })
+        .context("Network.enable")?;
         let log = RequestLog::default();
         let urls = log.urls.clone();
         tab.add_event_listener(Arc::new(move |event: &Event| {

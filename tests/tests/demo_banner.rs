@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use demo_support::{set, SERVER_COOKIES, TRACKER_COOKIES, UNDECLARED};
 use kapsel_demo::{DemoOptions, Site};
-use kapsel_e2e::chrome::block_urls;
+use kapsel_e2e::fixtures::copy_dir;
 use kapsel_e2e::visitor::{Visitor, WAIT};
 use serde_json::Value;
 
@@ -269,10 +269,19 @@ fn only_the_guard_keeps_the_pasted_vimeo_embed_off_until_consent() {
         "allowing statistics leaves marketing off"
     );
 
-    // The same page with the guard's script failing to load: the banner alone cannot know the
-    // pasted iframe, and Vimeo gets its request and sets vuid before anyone chose.
-    let bare = visitor();
-    block_urls(&bare.tab, &["*/kapsel/guard.js"]).expect("the guard blocked");
+    // The same site with the banner alone (its module tag instead of the guard's one tag): the
+    // banner cannot know the pasted iframe, and Vimeo gets its request and sets vuid before
+    // anyone chose.
+    let site = tempfile::tempdir().expect("a temporary directory");
+    copy_dir(&kapsel_demo::demo_site_dir(), site.path());
+    let head = site.path().join("_partials/head.html");
+    let text = std::fs::read_to_string(&head).expect("the head partial");
+    let guard_tag = r#"<script src="/kapsel/guard.js" data-config="/kapsel.json"></script>"#;
+    assert!(text.contains(guard_tag), "{text}");
+    let banner_tag =
+        r#"<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>"#;
+    std::fs::write(&head, text.replace(guard_tag, banner_tag)).expect("the head rewritten");
+    let bare = Visitor::start(DemoOptions::new(Site::Dir(site.path().into())));
     bare.visit(ARTICLE);
     assert!(banner_shown(&bare), "no choice was made");
     bare.wait_cookies(&["vuid"]);
