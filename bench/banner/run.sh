@@ -3,7 +3,8 @@
 # same page (same gated Google Analytics script, same gated Facebook iframe), in the same Chromium.
 # Prints the gzip -9 bytes of everything the browser downloads for each banner (JS, wasm, CSS; the
 # declaration/configuration apart) and the median navigation-start → banner-visible time over
-# LOADS loads (default 20), side by side, with the ratio Kapsel/peer.
+# LOADS loads (default 20), side by side, with the ratio Kapsel/peer; also for the Kapsel page with
+# consent receipts on, and with the guard first in <head> (guard and banner in one file, one tag).
 #
 # Installs what it needs under target/bench-banner (npm: the two peer packages, playwright-core),
 # builds the banner (scripts/build-banner.sh) and the demo server (kapsel-demo), serves both pages
@@ -31,10 +32,16 @@ say "building kapsel-demo"
 cargo build -q -p kapsel-demo --release
 demo_bin="${CARGO_TARGET_DIR:-$repo/target}/release/kapsel-demo"
 
-# The two pages, with the peer's files next to them.
+# The pages, with the peer's files next to them. The guarded page is the Kapsel page with the
+# guard's one tag (guard.js, generated from the site's declaration, starting the banner) in place
+# of the banner's own.
 site="$work/site"
 rm -rf "$site"
 cp -r bench/banner/site "$site"
+mkdir -p "$site/with-guard"
+sed 's|<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>|<script src="/kapsel/guard.js" data-config="/kapsel.json"></script>|' \
+  "$site/with-kapsel/index.html" >"$site/with-guard/index.html"
+grep -q '/kapsel/guard.js' "$site/with-guard/index.html" || { say "with-kapsel/index.html lost the banner's tag"; exit 2; }
 mkdir -p "$site/with-peer/lib"
 cp "$work/node_modules/vanilla-cookieconsent/dist/cookieconsent.umd.js" \
    "$work/node_modules/vanilla-cookieconsent/dist/cookieconsent.css" \

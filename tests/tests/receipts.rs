@@ -107,9 +107,28 @@ fn fixtures() -> PathBuf {
 
 #[test]
 fn choices_reach_the_receipt_service_and_a_dead_one_changes_nothing() {
+    choices_reach_the_service(false);
+}
+
+/// The same with the guard first in `<head>` starting the banner (one tag: `guard.js` ends with
+/// the banner's classic build, which fetches the receipts module beside itself).
+#[test]
+fn a_banner_the_guard_starts_sends_receipts_alike() {
+    choices_reach_the_service(true);
+}
+
+fn choices_reach_the_service(one_tag: bool) {
     let bin = receipts_bin();
     let site = tempfile::tempdir().expect("temp dir");
     copy_dir(&fixtures(), site.path());
+    if one_tag {
+        let page = site.path().join("index.html");
+        let html = std::fs::read_to_string(&page).expect("the fixture's page");
+        let banner = r#"<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json">"#;
+        assert!(html.contains(banner), "{html}");
+        let guard = r#"<script src="/kapsel/guard.js" data-config="/kapsel.json">"#;
+        std::fs::write(&page, html.replace(banner, guard)).expect("the page rewritten");
+    }
     // The site's declaration names the service (on a port free now; the demo resolves the
     // declaration when it starts, and the service needs the demo's origin).
     let port = std::net::TcpListener::bind("127.0.0.1:0")
