@@ -220,6 +220,24 @@ fn withdrawal_from_the_privacy_statement_deletes_the_analytics_cookies() {
     );
 }
 
+/// The demo's one tag for guard and banner (`guard.js` ends with the banner's classic build).
+const GUARD_TAG: &str = r#"<script src="/kapsel/guard.js" data-config="/kapsel.json"></script>"#;
+/// The banner's own tag, as a page without the guard has it.
+const BANNER_TAG: &str =
+    r#"<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>"#;
+
+/// A copy of the demo whose pages have `tags` where the guard's one tag was, and a visitor on it.
+fn demo_with_tags(tags: &str) -> (tempfile::TempDir, Visitor) {
+    let site = tempfile::tempdir().expect("a temporary directory");
+    copy_dir(&kapsel_demo::demo_site_dir(), site.path());
+    let head = site.path().join("_partials/head.html");
+    let text = std::fs::read_to_string(&head).expect("the head partial");
+    assert!(text.contains(GUARD_TAG), "{text}");
+    std::fs::write(&head, text.replace(GUARD_TAG, tags)).expect("the head rewritten");
+    let v = Visitor::start(DemoOptions::new(Site::Dir(site.path().into())));
+    (site, v)
+}
+
 /// The news article whose Vimeo embed an editor pasted as Vimeo gives it: an `<iframe src>` in
 /// the page's markup, without the markup contract.
 const ARTICLE: &str = "/nyheter/kulturprisen-2026/";
@@ -272,18 +290,31 @@ fn only_the_guard_keeps_the_pasted_vimeo_embed_off_until_consent() {
     // The same site with the banner alone (its module tag instead of the guard's one tag): the
     // banner cannot know the pasted iframe, and Vimeo gets its request and sets vuid before
     // anyone chose.
-    let site = tempfile::tempdir().expect("a temporary directory");
-    copy_dir(&kapsel_demo::demo_site_dir(), site.path());
-    let head = site.path().join("_partials/head.html");
-    let text = std::fs::read_to_string(&head).expect("the head partial");
-    let guard_tag = r#"<script src="/kapsel/guard.js" data-config="/kapsel.json"></script>"#;
-    assert!(text.contains(guard_tag), "{text}");
-    let banner_tag =
-        r#"<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>"#;
-    std::fs::write(&head, text.replace(guard_tag, banner_tag)).expect("the head rewritten");
-    let bare = Visitor::start(DemoOptions::new(Site::Dir(site.path().into())));
+    let (_site, bare) = demo_with_tags(BANNER_TAG);
     bare.visit(ARTICLE);
     assert!(banner_shown(&bare), "no choice was made");
     bare.wait_cookies(&["vuid"]);
     assert!(bare.tracker_hosts().contains("player.vimeo.com"));
+}
+
+#[test]
+fn a_page_that_loads_the_banner_twice_starts_it_once() {
+    // The guard's one tag, and the banner's own tag left in place after it.
+    let (_site, v) = demo_with_tags(&format!("{GUARD_TAG}\n{BANNER_TAG}"));
+    v.visit("/");
+    sleep(SETTLE);
+    assert_eq!(
+        v.js("document.querySelectorAll('#kapsel-banner').length"),
+        1
+    );
+    v.js("window.choices = 0; document.addEventListener('kapsel:consent', () => choices++), 0");
+    v.click("#kapsel-banner [data-kapsel-action=accept-all]");
+    v.wait_cookies(&["_ga", "vuid"]);
+    sleep(SETTLE);
+    assert_eq!(v.js("choices"), 1, "one banner took the choice");
+    assert_eq!(
+        v.js("document.querySelectorAll('#kapsel-banner, #kapsel-reopen').length"),
+        1,
+        "one reopen control, no second banner"
+    );
 }
