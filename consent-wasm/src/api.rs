@@ -47,17 +47,12 @@ pub fn start(
     let stored = stored as u64;
     let time = stored >> 5;
     let choice = match (cfg, stored) {
-        (_, 0) => Choice {
-            mask: NECESSARY,
-            decided: false,
-            time: 0,
-        },
         (Some(_), s) if s & 16 != 0 => Choice {
             mask: s as u8 & 15 | NECESSARY,
             decided: true,
             time,
         },
-        (None, _) => Choice {
+        (None, s) if s != 0 => Choice {
             mask: NECESSARY,
             decided: true,
             time,
