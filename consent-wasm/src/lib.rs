@@ -68,11 +68,13 @@
 //! # Size
 //!
 //! Everything the browser fetches for the banner should stay small: the target is 15 KB gzip
-//! (15,360 B), with consent receipts on as well. `bench/banner/run.sh` (2026-12-06) measured
-//! 15,053 B gzip -9 for a Bokmål page (`kapsel.js` 1,319 + `kapsel_nb.wasm` 13,734; the CSS is in
-//! the wasm) and 15,337 B for the same page whose declaration names a receipt service (plus
-//! `kapsel-receipts.js`, 284 B: the receipt id and the sendBeacon, fetched only then), against
-//! 20,489 B for vanilla-cookieconsent with iframemanager. How:
+//! (15,360 B), with consent receipts on as well; with the guard first in `<head>` (one tag, the
+//! guard with `kapsel-classic.js` at its end) 16,384 B. `bench/banner/run.sh` (2026-12-06)
+//! measured 14,651 B gzip -9 for a Bokmål page (`kapsel.js` 1,876 + `kapsel_nb.wasm` 12,775; the
+//! CSS is in the wasm), 14,935 B for the same page whose declaration names a receipt service (plus
+//! `kapsel-receipts.js`, 284 B: the receipt id and the sendBeacon, fetched only then) and 16,193 B
+//! with the guard (`guard.js` 3,418), against 20,489 B for vanilla-cookieconsent with
+//! iframemanager. How:
 //!
 //! * one wasm per language ([`texts`]): a visitor fetches one language's wording, not three;
 //! * `no_std` with `alloc` on wasm32 (web-sys, js-sys and the catalogue all without `std`), a bump
@@ -85,6 +87,8 @@
 //! * markup as data rather than one DOM call per element ([`markup`]); each language's texts as one
 //!   string split at start; cookie names matched against declared patterns without building them
 //!   (`kapsel_catalogue::pattern::matches`); retention worded by `kapsel catalogue resolve`, not here;
+//! * what JavaScript does in fewer bytes than the glue lets wasm do it: reading the stored choice
+//!   (`js/stored-choice.js`) and mapping categories to Consent Mode (`js/bootstrap.js`);
 //! * in `scripts/build-banner.sh`: wasm-bindgen's loader replaced by the bootstrap's few lines, its
 //!   string and memory helpers by plain ones, its pass-through export wrappers by the exports
 //!   themselves (`js/trim-glue.mjs`), short import and export names, with the exports nothing

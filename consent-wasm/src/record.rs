@@ -11,17 +11,6 @@ use crate::mask;
 /// The cookie's name.
 pub const NAME: &str = "kapsel_consent";
 
-/// A decoded consent record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record<'a> {
-    /// The granted categories (always including necessary).
-    pub mask: u8,
-    /// When the choice was made, in seconds since the Unix epoch.
-    pub time: u64,
-    /// The declaration revision, percent-encoded as stored.
-    pub revision: &'a str,
-}
-
 /// Encodes a choice as the cookie value.
 pub fn encode(granted: u8, time: u64, revision: &str, id: &str) -> Buf {
     let mut out = Buf::from("1~");

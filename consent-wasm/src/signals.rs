@@ -10,7 +10,7 @@ use crate::state;
 /// Mode function gets the kind and the mask in decimal and maps the categories to Consent Mode's
 /// storage types (as the guard does: one mapping in JavaScript, not a second one in the module).
 pub fn consent_mode(kind: &str, mask: u8) {
-    let Some(mode) = state::push_fn() else { return };
+    let Some(mode) = state::mode_fn() else { return };
     dom::call(mode, kind, Buf::new().decimal(u64::from(mask)), None);
 }
 

@@ -29,7 +29,7 @@ struct Page {
     choice: Choice,
     categories: u8,
     gpc: bool,
-    push: Option<JsValue>,
+    mode: Option<JsValue>,
     focus_back: Option<El>,
     receipt_id: Option<JsValue>,
 }
@@ -45,7 +45,7 @@ static PAGE: Global<Page> = Global(UnsafeCell::new(Page {
     },
     categories: crate::mask::NECESSARY,
     gpc: false,
-    push: None,
+    mode: None,
     focus_back: None,
     receipt_id: None,
 }));
@@ -56,13 +56,13 @@ fn page() -> &'static mut Page {
 }
 
 /// Records the start-up facts (once: `api::start` returns early when [`started`]).
-pub fn init(config: Option<Config>, texts: Texts, gpc: bool, push: Option<JsValue>) {
+pub fn init(config: Option<Config>, texts: Texts, gpc: bool, mode: Option<JsValue>) {
     let p = page();
     p.started = true;
     p.config = config;
     p.texts = texts;
     p.gpc = gpc;
-    p.push = push;
+    p.mode = mode;
 }
 
 /// Whether [`init`] ran.
@@ -87,8 +87,8 @@ pub fn gpc() -> bool {
 
 /// The bootstrap's Consent Mode function (see [`crate::signals::consent_mode`]). Never written
 /// after [`init`].
-pub fn push_fn() -> Option<&'static JsValue> {
-    page().push.as_ref()
+pub fn mode_fn() -> Option<&'static JsValue> {
+    page().mode.as_ref()
 }
 
 /// The current choice.
