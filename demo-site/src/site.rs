@@ -28,9 +28,6 @@ pub struct File {
     pub content_type: &'static str,
 }
 
-/// How a page loads guard and banner with one tag.
-const ONE_TAG: &str = r#"<script src="/kapsel/guard.js" data-config="#;
-
 /// Everything the site serves, keyed by URL path (`/`, `/nyheter/`, `/assets/style.css`).
 #[derive(Debug)]
 pub struct Content {
@@ -116,7 +113,7 @@ pub fn load(
                 tables: &mut tables,
             };
             let mut html = expander.expand(&text, &path, 0)?;
-            guard_carries_banner |= html.contains(ONE_TAG);
+            guard_carries_banner |= loads_banner_through_guard(&html);
             if mode == (Mode::Demo { ungated: true }) {
                 html = ungate(&html);
             }
@@ -242,6 +239,16 @@ impl Expander<'_> {
     }
 }
 
+/// Whether a page loads the banner through the guard: a `<script>` tag for `/kapsel/guard.js`
+/// that carries the banner's `data-config` (the one-tag form), whatever its attributes' order.
+fn loads_banner_through_guard(html: &str) -> bool {
+    html.match_indices("<script").any(|(start, _)| {
+        let tag = &html[start..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        tag.contains("/kapsel/guard.js") && tag.contains("data-config")
+    })
+}
+
 /// The breach: removes the banner's and the guard's script tags, makes gated scripts live and gives gated iframes
 /// their `src`.
 pub fn ungate(html: &str) -> String {
@@ -286,6 +293,21 @@ pub fn ungate(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_one_tag_form_is_a_guard_tag_with_the_banner_s_config() {
+        assert!(loads_banner_through_guard(
+            r#"<script src="/kapsel/guard.js" data-config="/kapsel.json"></script>"#
+        ));
+        assert!(loads_banner_through_guard(
+            r#"<script data-config="/k.json" defer src="/kapsel/guard.js"></script>"#
+        ));
+        // The guard alone, with the banner's own tag after it.
+        assert!(!loads_banner_through_guard(
+            r#"<script src="/kapsel/guard.js"></script><script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>"#
+        ));
+        assert!(!loads_banner_through_guard("<p>no scripts</p>"));
+    }
 
     #[test]
     fn ungate_removes_the_banner_and_ungates_trackers() {
