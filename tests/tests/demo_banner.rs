@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use demo_support::{set, SERVER_COOKIES, TRACKER_COOKIES, UNDECLARED};
 use kapsel_demo::{DemoOptions, Site};
-use kapsel_e2e::fixtures::copy_dir;
+use kapsel_e2e::fixtures::{copy_dir, replace_in, BANNER_TAG, GUARD_TAG};
 use kapsel_e2e::visitor::{Visitor, WAIT};
 use serde_json::Value;
 
@@ -220,20 +220,11 @@ fn withdrawal_from_the_privacy_statement_deletes_the_analytics_cookies() {
     );
 }
 
-/// The demo's one tag for guard and banner (`guard.js` ends with the banner's classic build).
-const GUARD_TAG: &str = r#"<script src="/kapsel/guard.js" data-config="/kapsel.json"></script>"#;
-/// The banner's own tag, as a page without the guard has it.
-const BANNER_TAG: &str =
-    r#"<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json"></script>"#;
-
 /// A copy of the demo whose pages have `tags` where the guard's one tag was, and a visitor on it.
 fn demo_with_tags(tags: &str) -> (tempfile::TempDir, Visitor) {
     let site = tempfile::tempdir().expect("a temporary directory");
     copy_dir(&kapsel_demo::demo_site_dir(), site.path());
-    let head = site.path().join("_partials/head.html");
-    let text = std::fs::read_to_string(&head).expect("the head partial");
-    assert!(text.contains(GUARD_TAG), "{text}");
-    std::fs::write(&head, text.replace(GUARD_TAG, tags)).expect("the head rewritten");
+    replace_in(&site.path().join("_partials/head.html"), GUARD_TAG, tags);
     let v = Visitor::start(DemoOptions::new(Site::Dir(site.path().into())));
     (site, v)
 }

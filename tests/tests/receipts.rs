@@ -9,7 +9,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use kapsel_demo::{DemoOptions, Site};
-use kapsel_e2e::fixtures::copy_dir;
+use kapsel_e2e::fixtures::{copy_dir, replace_in, BANNER_TAG, GUARD_TAG};
 use kapsel_e2e::visitor::Visitor;
 use serde_json::Value;
 
@@ -122,12 +122,7 @@ fn choices_reach_the_service(one_tag: bool) {
     let site = tempfile::tempdir().expect("temp dir");
     copy_dir(&fixtures(), site.path());
     if one_tag {
-        let page = site.path().join("index.html");
-        let html = std::fs::read_to_string(&page).expect("the fixture's page");
-        let banner = r#"<script type="module" src="/kapsel/kapsel.js" data-config="/kapsel.json">"#;
-        assert!(html.contains(banner), "{html}");
-        let guard = r#"<script src="/kapsel/guard.js" data-config="/kapsel.json">"#;
-        std::fs::write(&page, html.replace(banner, guard)).expect("the page rewritten");
+        replace_in(&site.path().join("index.html"), BANNER_TAG, GUARD_TAG);
     }
     // The site's declaration names the service (on a port free now; the demo resolves the
     // declaration when it starts, and the service needs the demo's origin).
