@@ -30,6 +30,9 @@ say() { printf 'build-banner: %s\n' "$*" >&2; }
 source "$repo/scripts/setup.sh" wasm
 wasm_opt="$tools/node_modules/.bin/wasm-opt"
 terser="$tools/node_modules/.bin/terser"
+# terser's options for everything the browser fetches (ES2020 output: functions that use neither
+# `this` nor `arguments` become arrows and methods).
+terse="--compress passes=2,ecma=2020,unsafe_arrows=true,unsafe_methods=true --mangle"
 
 stage="$(mktemp -d)"
 trap "rm -rf $stage" EXIT
@@ -52,18 +55,7 @@ for lang in nb nn en; do
   node consent-wasm/js/shrink-imports.mjs "$dir/kapsel_bg.wasm" "$dir/kapsel.js"
   # Panic messages and source paths that std brings and the banner's panic handler never reads.
   node consent-wasm/js/blank-panic-data.mjs "$dir/kapsel_bg.wasm"
-  "$terser" "$dir/kapsel.js" --module --compress passes=2,ecma=2020,unsafe_arrows=true,unsafe_methods=true --mangle -o "$dir/kapsel.min.js"
-  # The same as a classic script, for the end of a site's guard.js (`kapsel catalogue resolve
-  # --guard … --banner-js kapsel-classic.js`): in a strict-mode function of its own (no globals),
-  # with its URL from the tag that runs it instead of import.meta.
-  { printf '(()=>{"use strict";\n'
-    sed 's/^const kapselBase = import\.meta\.url;$/const kapselBase = document.currentScript.src;/' "$dir/kapsel.js"
-    printf '})();\n'; } >"$dir/kapsel-classic.js"
-  if grep -q 'import\.meta' "$dir/kapsel-classic.js"; then
-    say "kapsel-classic.js would read import.meta, which a classic script cannot: see consent-wasm/js/bootstrap.js"
-    exit 1
-  fi
-  "$terser" "$dir/kapsel-classic.js" --compress passes=2,ecma=2020,unsafe_arrows=true,unsafe_methods=true --mangle -o "$dir/kapsel-classic.min.js"
+  "$terser" "$dir/kapsel.js" --module $terse -o "$dir/kapsel.min.js"
   # One glue serves every language: the builds differ in their texts only.
   if ! cmp -s "$dir/kapsel.min.js" "$stage/nb/kapsel.min.js"; then
     say "the $lang build's JS glue differs from the nb build's: the languages must import the same"
@@ -80,12 +72,23 @@ for lang in nb nn en; do
     -o "$out/kapsel_$lang.wasm" "$dir/kapsel_bg.wasm"
 done
 cp "$stage/nb/kapsel.min.js" "$out/kapsel.js"
-cp "$stage/nb/kapsel-classic.min.js" "$out/kapsel-classic.js"
+# The same glue and bootstrap (one for every language, checked above) as a classic script, for the
+# end of a site's guard.js (`kapsel catalogue resolve --guard … --banner-js kapsel-classic.js`): in
+# a strict-mode function of its own (no globals), with its URL from the tag that runs it instead
+# of import.meta.
+{ printf '(()=>{"use strict";\n'
+  sed 's/^const kapselBase = import\.meta\.url;$/const kapselBase = document.currentScript.src;/' "$stage/nb/kapsel.js"
+  printf '})();\n'; } >"$stage/kapsel-classic.js"
+if grep -q 'import\.meta' "$stage/kapsel-classic.js"; then
+  say "kapsel-classic.js would read import.meta, which a classic script cannot: see consent-wasm/js/bootstrap.js"
+  exit 1
+fi
+"$terser" "$stage/kapsel-classic.js" $terse -o "$out/kapsel-classic.js"
 # The receipts module (fetched only by pages whose declaration names a receipt service) names the
 # banner's version (the workspace's).
 version="$(awk -F'"' '/^\[workspace.package\]/ {w = 1} w && /^version/ {print $2; exit}' Cargo.toml)"
 sed "s/KAPSEL_VERSION/$version/" consent-wasm/js/receipts.js >"$stage/receipts.js"
-"$terser" "$stage/receipts.js" --module --compress passes=2,ecma=2020,unsafe_arrows=true,unsafe_methods=true --mangle -o "$out/kapsel-receipts.js"
+"$terser" "$stage/receipts.js" --module $terse -o "$out/kapsel-receipts.js"
 
 gz() { gzip -9 -c <"$1" | wc -c; }
 js_gz=$(gz "$out/kapsel.js")
